@@ -1,0 +1,476 @@
+namespace AgentSim.Config;
+
+/// <summary>How an official's performance is scored. The rule defines only the score; it never sets a lever.</summary>
+public enum IncentiveRule
+{
+    /// <summary>Provincial real GDP growth minus the peer mean (promotion tournament).</summary>
+    Gdp,
+    /// <summary>Per-capita real household disposable income growth minus the peer mean.</summary>
+    HouseholdIncome,
+    /// <summary>Weighted sum of the two, with an optional local-debt penalty.</summary>
+    Mixed,
+}
+
+/// <summary>How officials update their levers each year.</summary>
+public enum LearningMode
+{
+    /// <summary>Move towards the top-scoring peer under the same rule, then experiment with one lever.</summary>
+    Imitation,
+    /// <summary>Least-squares estimate of each lever's effect on the score across provinces; move along the gradient.</summary>
+    Regression,
+}
+
+/// <summary>Root of a scenario configuration (one YAML file, optionally extending another).</summary>
+public sealed class SimulationConfig
+{
+    [Param("Scenario name, used in output metadata and summaries.")]
+    public string Name { get; set; } = "baseline";
+
+    [Param("Base random seed; every random draw is keyed by (seed, stream, step, entity).", Min = 0, Max = long.MaxValue)]
+    public long Seed { get; set; } = 42;
+
+    [Param("Number of quarters to simulate after the burn-in.", Unit = "quarters", Min = 1, Max = 4000)]
+    public int Steps { get; set; } = 80;
+
+    [Param("Quarters simulated before step 0 with policy frozen, so initial transients settle; not written to outputs.", Unit = "quarters", Min = 0, Max = 400)]
+    public int BurnIn { get; set; } = 8;
+
+    [Param("Number of firms created at the start (entry and exit change it later).", Unit = "firms", Min = 100, Max = 50_000_000)]
+    public int Firms { get; set; } = 100_000;
+
+    [Param("Worker threads for the parallel phases; 0 means all cores. Results do not depend on it.", Min = 0, Max = 1024)]
+    public int Threads { get; set; } = 0;
+
+    public ProvincesConfig Provinces { get; set; } = new();
+    public List<IndustryConfig> Industries { get; set; } = IndustryConfig.Defaults();
+    public FirmBehaviourConfig FirmBehaviour { get; set; } = new();
+    public EntryExitConfig EntryExit { get; set; } = new();
+    public HouseholdsConfig Households { get; set; } = new();
+    public GovernmentConfig Government { get; set; } = new();
+    public OfficialsConfig Officials { get; set; } = new();
+    public LeversConfig Levers { get; set; } = new();
+    public IncentivesConfig Incentives { get; set; } = new();
+    public List<TariffConfig> Tariffs { get; set; } = new();
+    public List<TradeInConfig> TradeIn { get; set; } = new();
+    public MechanismsConfig Mechanisms { get; set; } = new();
+    public OutputConfig Output { get; set; } = new();
+}
+
+public sealed class ProvincesConfig
+{
+    [Param("CSV of provinces (province, population_million, gdp_cny_trillion, disposable_income_per_capita_cny), relative to the config file.")]
+    public string DataFile { get; set; } = "data/provinces.csv";
+
+    [Param("Gross output of the modelled industries relative to provincial GDP at the start.", Unit = "fraction", Min = 0.01, Max = 0.6)]
+    public double ModelledIndustryShare { get; set; } = 0.28;
+
+    [Param("Spread of the modelled-industry share across provinces: richer provinces tilt towards services by this elasticity of GDP per capita.", Min = 0, Max = 2)]
+    public double IndustryShareIncomeElasticity { get; set; } = 0.3;
+}
+
+public sealed class IndustryConfig
+{
+    [Param("Industry name (snake_case), used in outputs and to refer to the industry in tariffs and programmes.")]
+    public string Name { get; set; } = "industry";
+
+    [Param("On the central government's strategic priority list: its capex subsidies are co-funded by the centre and its loans are policy-directed.")]
+    public bool Strategic { get; set; }
+
+    [Param("Share of the initial output of the modelled industries produced by this industry.", Unit = "fraction", Min = 0.001, Max = 1)]
+    public double OutputShare { get; set; } = 0.125;
+
+    [Param("Capital expenditure per unit of quarterly capacity.", Unit = "CNY bn per unit of quarterly capacity", Min = 0.1, Max = 100)]
+    public double CapitalPerUnit { get; set; } = 2.4;
+
+    [Param("Median variable unit cost at the start; one unit of output sold for about CNY 1 bn at the start.", Unit = "CNY bn per unit", Min = 0.05, Max = 10)]
+    public double UnitCost { get; set; } = 0.8;
+
+    [Param("Lognormal sigma of unit costs across firms at the start.", Min = 0, Max = 2)]
+    public double CostDispersion { get; set; } = 0.15;
+
+    [Param("Fraction by which unit cost falls per doubling of the industry's cumulative output (Wright's law).", Unit = "fraction", Min = 0, Max = 0.5)]
+    public double LearningRate { get; set; } = 0.05;
+
+    [Param("Initial markup over unit cost.", Unit = "fraction", Min = -0.5, Max = 2)]
+    public double InitialMarkup { get; set; } = 0.25;
+
+    [Param("Share of initial sales that is domestic demand (the rest is exports).", Unit = "fraction", Min = 0, Max = 1)]
+    public double DomesticShare { get; set; } = 0.8;
+
+    [Param("Price elasticity of domestic demand (positive number).", Min = 0, Max = 10)]
+    public double DemandElasticity { get; set; } = 0.8;
+
+    [Param("Trend growth of domestic demand at constant prices.", Unit = "fraction per quarter", Min = -0.1, Max = 0.2)]
+    public double DemandGrowth { get; set; } = 0.01;
+
+    [Param("Share of domestic demand that is household consumption; the rest is bought by construction and equipment.", Unit = "fraction", Min = 0, Max = 1)]
+    public double ConsumerShare { get; set; } = 0.2;
+
+    [Param("Trend growth of foreign demand at constant prices.", Unit = "fraction per quarter", Min = -0.1, Max = 0.2)]
+    public double ExportGrowth { get; set; } = 0.008;
+
+    [Param("Price elasticity of export demand relative to the world price (positive number).", Min = 0, Max = 10)]
+    public double ExportElasticity { get; set; } = 1.5;
+
+    [Param("Within-industry price elasticity of firm market shares (high for commodities).", Min = 0, Max = 40)]
+    public double Substitution { get; set; } = 4;
+
+    [Param("Share of capacity lost each quarter.", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
+    public double Depreciation { get; set; } = 0.02;
+
+    [Param("Quarters between an investment decision and the capacity coming on line.", Unit = "quarters", Min = 1, Max = 12)]
+    public int BuildLag { get; set; } = 3;
+
+    [Param("Workers per unit of quarterly output at the start (falls with the learning curve).", Unit = "workers per unit per quarter", Min = 0, Max = 1e6)]
+    public double LabourPerUnit { get; set; } = 4000;
+
+    [Param("Wage per worker per quarter.", Unit = "CNY bn per worker per quarter", Min = 0, Max = 1)]
+    public double Wage { get; set; } = 2.5e-5;
+
+    [Param("Share of industry firms that are state-owned.", Unit = "fraction", Min = 0, Max = 1)]
+    public double StateOwnedShare { get; set; } = 0.15;
+
+    public static List<IndustryConfig> Defaults() => DefaultIndustries.Create();
+}
+
+public sealed class FirmBehaviourConfig
+{
+    [Param("Adaptive-expectations weight beta: expected demand moves this share of the way to last sales.", Unit = "fraction", Min = 0, Max = 1)]
+    public double ExpectationSmoothing { get; set; } = 0.5;
+
+    [Param("Target inventory as a share of expected sales (h*).", Unit = "fraction", Min = 0, Max = 2)]
+    public double TargetInventoryRatio { get; set; } = 0.1;
+
+    [Param("Minimum utilisation kept by firms under employment pressure (state-owned, or in provinces paying production subsidies).", Unit = "fraction", Min = 0, Max = 1)]
+    public double UtilisationFloor { get; set; } = 0.7;
+
+    [Param("Markup cut when inventories exceed the target (rho_down).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
+    public double MarkupDown { get; set; } = 0.02;
+
+    [Param("Markup rise when a firm sells out (rho_up).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
+    public double MarkupUp { get; set; } = 0.015;
+
+    [Param("How far below cost a firm with a soft budget or deep cash may price (m_floor).", Unit = "fraction", Min = 0, Max = 1)]
+    public double BelowCostFloor { get; set; } = 0.1;
+
+    [Param("Highest markup a firm will set.", Unit = "fraction", Min = 0, Max = 5)]
+    public double MaxMarkup { get; set; } = 0.6;
+
+    [Param("Baseline desired capacity growth phi0.", Unit = "fraction per quarter", Min = -1, Max = 1)]
+    public double InvestmentBase { get; set; } = 0.02;
+
+    [Param("Response of desired capacity growth to utilisation above target (phi1).", Min = 0, Max = 10)]
+    public double InvestmentUtilisation { get; set; } = 0.25;
+
+    [Param("Response of desired capacity growth to the profit rate above the loan rate (phi2).", Min = 0, Max = 10)]
+    public double InvestmentProfit { get; set; } = 0.5;
+
+    [Param("Response of desired capacity growth to the province's capex subsidy rate for the industry (phi3).", Min = 0, Max = 10)]
+    public double InvestmentSubsidy { get; set; } = 0.15;
+
+    [Param("Response of desired capacity growth to the province's credit easing lever (phi4).", Min = 0, Max = 10)]
+    public double InvestmentCredit { get; set; } = 0.05;
+
+    [Param("Utilisation at which firms neither add nor cut planned capacity growth (u*).", Unit = "fraction", Min = 0.1, Max = 1)]
+    public double TargetUtilisation { get; set; } = 0.8;
+
+    [Param("Upper bound on capacity growth ordered in one quarter.", Unit = "fraction per quarter", Min = 0, Max = 1)]
+    public double MaxInvestmentRate { get; set; } = 0.08;
+
+    [Param("Bank loan rate.", Unit = "fraction per quarter", Min = 0, Max = 0.2)]
+    public double LoanRate { get; set; } = 0.011;
+
+    [Param("Debt-to-capital ratio above which banks refuse new loans to firms without a soft budget (raised by credit easing).", Unit = "fraction", Min = 0, Max = 10)]
+    public double LeverageLimit { get; set; } = 0.6;
+
+    [Param("Share of debt repaid each quarter when cash allows.", Unit = "fraction per quarter", Min = 0, Max = 1)]
+    public double RepaymentRate { get; set; } = 0.025;
+
+    [Param("Share of positive profit paid to households as dividends.", Unit = "fraction", Min = 0, Max = 1)]
+    public double DividendPayout { get; set; } = 0.3;
+
+    [Param("Cash a firm keeps before it funds investment from cash, in quarters of its wage and materials bill.", Unit = "quarters", Min = 0, Max = 20)]
+    public double CashBufferQuarters { get; set; } = 0.5;
+
+    [Param("Initial debt-to-capital ratio of firms.", Unit = "fraction", Min = 0, Max = 5)]
+    public double InitialLeverage { get; set; } = 0.4;
+
+    [Param("Pareto tail exponent of initial firm capacity (Zipf ~1).", Min = 0.5, Max = 5)]
+    public double SizeTailExponent { get; set; } = 1.3;
+
+    [Param("Smoothing weight for a firm's utilisation and profit-rate memory used in investment.", Unit = "fraction", Min = 0, Max = 1)]
+    public double MemorySmoothing { get; set; } = 0.3;
+}
+
+public sealed class EntryExitConfig
+{
+    [Param("Expected entrants per quarter as a share of the firms in a (province, industry) cell at zero profit and zero subsidy.", Unit = "fraction per quarter", Min = 0, Max = 1)]
+    public double BaseEntryRate { get; set; } = 0.006;
+
+    [Param("Entry response to the industry's smoothed profit rate (per unit of quarterly return on capital).", Min = 0, Max = 500)]
+    public double EntryProfitSensitivity { get; set; } = 40;
+
+    [Param("Entry response to the province's capex subsidy for the industry.", Min = 0, Max = 100)]
+    public double EntrySubsidySensitivity { get; set; } = 4;
+
+    [Param("Capacity of an entrant relative to the median firm of its industry.", Unit = "fraction", Min = 0.01, Max = 10)]
+    public double EntrantRelativeSize { get; set; } = 0.5;
+
+    [Param("Share of an entrant's capex financed by its owners' equity (the rest is a bank loan).", Unit = "fraction", Min = 0, Max = 1)]
+    public double EntrantEquityShare { get; set; } = 0.5;
+
+    [Param("A bailout is granted when bailout propensity times the firm's employment weight exceeds this threshold.", Min = 0, Max = 100)]
+    public double BailoutThreshold { get; set; } = 0.3;
+
+    [Param("Bailout tops cash up to this many quarters of the firm's wage bill.", Unit = "quarters", Min = 0, Max = 8)]
+    public double BailoutCashQuarters { get; set; } = 0.5;
+
+    [Param("Quarters alive with negative equity after which a firm counts as a zombie.", Unit = "quarters", Min = 1, Max = 40)]
+    public int ZombieQuarters { get; set; } = 4;
+
+    [Param("Share of a defaulting firm's unpaid debt borne by its province's financing vehicle (the bank bears the rest).", Unit = "fraction", Min = 0, Max = 1)]
+    public double LgfvLossShare { get; set; } = 0.3;
+}
+
+public sealed class HouseholdsConfig
+{
+    [Param("Propensity to consume out of disposable income with no safety net and no shocks.", Unit = "fraction", Min = 0, Max = 1)]
+    public double BasePropensity { get; set; } = 0.64;
+
+    [Param("Rise in the propensity to consume per unit of the safety-net index.", Min = 0, Max = 2)]
+    public double SafetyNetEffect { get; set; } = 0.25;
+
+    [Param("Fall in the propensity to consume per unit share of local industrial jobs lost in the quarter.", Min = 0, Max = 20)]
+    public double JobLossEffect { get; set; } = 1.0;
+
+    [Param("Fall in the propensity to consume per unit of expected quarterly consumer-price deflation.", Min = 0, Max = 50)]
+    public double DeflationEffect { get; set; } = 2.0;
+
+    [Param("Lowest and highest propensity to consume.", Unit = "fraction", Min = 0, Max = 1)]
+    public double MinPropensity { get; set; } = 0.4;
+
+    [Param("Highest propensity to consume.", Unit = "fraction", Min = 0, Max = 1)]
+    public double MaxPropensity { get; set; } = 0.9;
+
+    [Param("Safety-net index built per unit of welfare transfers relative to household income, per quarter.", Min = 0, Max = 100)]
+    public double SafetyNetBuildRate { get; set; } = 0.6;
+
+    [Param("Share of the safety-net index that erodes each quarter.", Unit = "fraction per quarter", Min = 0, Max = 1)]
+    public double SafetyNetDecay { get; set; } = 0.03;
+
+    [Param("Share of disposable income spent on housing (bought from construction).", Unit = "fraction", Min = 0, Max = 0.5)]
+    public double HousingRate { get; set; } = 0.1;
+
+    [Param("Share of services and construction value added paid to households as wages.", Unit = "fraction", Min = 0, Max = 1)]
+    public double ServicesLabourShare { get; set; } = 0.5;
+
+    [Param("Share of services and construction value added paid to households as dividends and mixed income.", Unit = "fraction", Min = 0, Max = 1)]
+    public double ServicesDividendShare { get; set; } = 0.12;
+
+    [Param("Wage per services worker per quarter, used to count services jobs.", Unit = "CNY bn per worker per quarter", Min = 1e-7, Max = 1)]
+    public double ServicesWage { get; set; } = 2.0e-5;
+
+    [Param("Weight of the latest quarter in households' expectation of consumer-price inflation.", Unit = "fraction", Min = 0, Max = 1)]
+    public double InflationExpectationWeight { get; set; } = 0.3;
+}
+
+public sealed class GovernmentConfig
+{
+    [Param("Value-added tax rate on firms' value added.", Unit = "fraction", Min = 0, Max = 0.5)]
+    public double VatRate { get; set; } = 0.13;
+
+    [Param("Share of VAT kept by the province (the rest goes to the centre).", Unit = "fraction", Min = 0, Max = 1)]
+    public double VatLocalShare { get; set; } = 0.5;
+
+    [Param("Tax on services and construction value added, paid to the centre.", Unit = "fraction", Min = 0, Max = 0.6)]
+    public double ServicesTaxRate { get; set; } = 0.16;
+
+    [Param("Share of firms' capex paid to the province for land (land finance).", Unit = "fraction", Min = 0, Max = 0.5)]
+    public double LandShareOfCapex { get; set; } = 0.1;
+
+    [Param("Central transfers to each province as a share of its previous-quarter GDP.", Unit = "fraction", Min = 0, Max = 1)]
+    public double CentralTransferRate { get; set; } = 0.17;
+
+    [Param("Share of the province's programme spending (after subsidies, bailouts and interest) that is government consumption; welfare takes its lever share, the rest is infrastructure.", Unit = "fraction", Min = 0, Max = 1)]
+    public double GovernmentConsumptionShare { get; set; } = 0.72;
+
+    [Param("Deficit the province may run, as a share of its revenue.", Unit = "fraction", Min = 0, Max = 2)]
+    public double AllowedDeficitShare { get; set; } = 0.1;
+
+    [Param("Lowest programme spending kept when committed spending exceeds the budget, as a share of revenue.", Unit = "fraction", Min = 0, Max = 2)]
+    public double MinProgrammeShare { get; set; } = 0.6;
+
+    [Param("Interest rate on local debt at zero debt.", Unit = "fraction per quarter", Min = 0, Max = 0.2)]
+    public double LocalDebtRate { get; set; } = 0.008;
+
+    [Param("Rise of the local debt rate per unit of debt to annual GDP.", Unit = "fraction per quarter", Min = 0, Max = 0.2)]
+    public double LocalDebtRateSlope { get; set; } = 0.01;
+
+    [Param("Local debt to annual GDP above which the province grants no more bailouts.", Unit = "fraction", Min = 0, Max = 10)]
+    public double MaxDebtRatioForBailouts { get; set; } = 0.6;
+
+    [Param("Initial local debt as a share of annual GDP.", Unit = "fraction", Min = 0, Max = 5)]
+    public double InitialLocalDebtRatio { get; set; } = 0.3;
+
+    [Param("Share of capex subsidies for strategic industries paid by the central government.", Unit = "fraction", Min = 0, Max = 1)]
+    public double StrategicCofunding { get; set; } = 0.5;
+
+    [Param("State and other investment (infrastructure, policy-bank projects) financed by the centre, as a share of initial GDP.", Unit = "fraction", Min = 0, Max = 1)]
+    public double StateInvestmentShare { get; set; } = 0.2;
+
+    [Param("Trend growth of state and other investment.", Unit = "fraction per quarter", Min = -0.1, Max = 0.1)]
+    public double StateInvestmentGrowth { get; set; } = 0.011;
+
+    [Param("Share of the trade-in rebate paid by the centre (the province pays the rest).", Unit = "fraction", Min = 0, Max = 1)]
+    public double TradeInCentralShare { get; set; } = 0.9;
+}
+
+public sealed class OfficialsConfig
+{
+    [Param("Quarters an official stays in office before promotion or retirement.", Unit = "quarters", Min = 4, Max = 200)]
+    public int Tenure { get; set; } = 20;
+
+    [Param("Quarters over which an official's score is measured.", Unit = "quarters", Min = 1, Max = 40)]
+    public int EvaluationWindow { get; set; } = 4;
+
+    [Param("Tournament strength alpha: promotion probability = logistic(alpha * standardised score).", Min = 0, Max = 20)]
+    public double PromotionStrength { get; set; } = 1.5;
+
+    [Param("How officials update levers: imitation (default) or regression.")]
+    public LearningMode Learning { get; set; } = LearningMode.Imitation;
+
+    [Param("Share of the gap to the top-scoring peer's levers closed each year.", Unit = "fraction", Min = 0, Max = 1)]
+    public double ImitationRate { get; set; } = 0.3;
+
+    [Param("Size of one experiment, as a share of the lever's range.", Unit = "fraction", Min = 0, Max = 1)]
+    public double ExperimentSize { get; set; } = 0.1;
+
+    [Param("Step along the estimated score gradient in regression learning, as a share of each lever's range per unit of standardised effect.", Min = 0, Max = 1)]
+    public double RegressionStep { get; set; } = 0.1;
+
+    [Param("Years of lever and score history used by regression learning.", Unit = "years", Min = 2, Max = 20)]
+    public int RegressionYears { get; set; } = 3;
+
+    [Param("Weight of GDP growth in the mixed rule.", Min = 0, Max = 1)]
+    public double MixedGdpWeight { get; set; } = 0.5;
+
+    [Param("Penalty per unit of local debt to annual GDP in the mixed rule's score.", Min = 0, Max = 10)]
+    public double MixedDebtPenalty { get; set; } = 0.0;
+}
+
+/// <summary>Bounds and starting values of one policy lever.</summary>
+public sealed class LeverBounds
+{
+    [Param("Lowest value the lever may take.", Min = -10, Max = 10)]
+    public double Min { get; set; }
+
+    [Param("Highest value the lever may take.", Min = -10, Max = 10)]
+    public double Max { get; set; } = 1;
+
+    [Param("Value every province starts with.", Min = -10, Max = 10)]
+    public double Initial { get; set; }
+
+    public LeverBounds() { }
+
+    public LeverBounds(double min, double max, double initial) => (Min, Max, Initial) = (min, max, initial);
+}
+
+public sealed class LeversConfig
+{
+    [Param("Capex subsidy rate (share of a firm's capex paid by the province) for each industry; strategic industries start at strategic_initial.")]
+    public LeverBounds CapexSubsidy { get; set; } = new(0, 0.4, 0.02);
+
+    [Param("Starting capex subsidy rate for strategic industries.", Unit = "fraction", Min = 0, Max = 1)]
+    public double CapexSubsidyStrategicInitial { get; set; } = 0.08;
+
+    [Param("Production subsidy rate (share of revenue paid to local firms); positive values put firms under employment pressure.")]
+    public LeverBounds ProductionSubsidy { get; set; } = new(0, 0.08, 0.01);
+
+    [Param("Bailout propensity: willingness to rescue a failing firm, weighted by its employment.")]
+    public LeverBounds BailoutPropensity { get; set; } = new(0, 1, 0.4);
+
+    [Param("Welfare share of programme spending (transfers to households).")]
+    public LeverBounds WelfareShare { get; set; } = new(0.05, 0.5, 0.16);
+
+    [Param("Credit easing: pressure on local banks to lend, raising investment and firms' leverage limit.")]
+    public LeverBounds CreditEasing { get; set; } = new(0, 1, 0.3);
+}
+
+/// <summary>Which incentive rule each province's official is scored under, and when pilots switch.</summary>
+public sealed class IncentivesConfig
+{
+    [Param("Rule for every province that is not a pilot (gdp, household_income or mixed).")]
+    public IncentiveRule DefaultRule { get; set; } = IncentiveRule.Gdp;
+
+    [Param("Provinces that switch rule at switch_step (names as in the provinces file).")]
+    public List<string> PilotProvinces { get; set; } = new();
+
+    [Param("Rule the pilot provinces switch to.")]
+    public IncentiveRule PilotRule { get; set; } = IncentiveRule.HouseholdIncome;
+
+    [Param("Step (quarter after burn-in) at which the pilots switch.", Unit = "quarter", Min = 0, Max = 4000)]
+    public int SwitchStep { get; set; } = 20;
+}
+
+/// <summary>A foreign tariff on one industry's exports over a window of steps.</summary>
+public sealed class TariffConfig
+{
+    [Param("Industry the tariff applies to.")]
+    public string Industry { get; set; } = "";
+
+    [Param("Ad valorem tariff rate added to the export price.", Unit = "fraction", Min = 0, Max = 5)]
+    public double Rate { get; set; }
+
+    [Param("First step with the tariff.", Unit = "quarter", Min = 0, Max = 4000)]
+    public int FromStep { get; set; }
+
+    [Param("Last step with the tariff (inclusive); omit for permanent.", Unit = "quarter", Min = 0, Max = 100000)]
+    public int ToStep { get; set; } = 100000;
+}
+
+/// <summary>A consumer trade-in rebate programme that pulls purchases forward.</summary>
+public sealed class TradeInConfig
+{
+    [Param("Industries whose consumer purchases get the rebate.")]
+    public List<string> Industries { get; set; } = new();
+
+    [Param("Rebate as a share of the purchase price.", Unit = "fraction", Min = 0, Max = 0.9)]
+    public double RebateRate { get; set; } = 0.15;
+
+    [Param("First step of the programme.", Unit = "quarter", Min = 0, Max = 4000)]
+    public int FromStep { get; set; }
+
+    [Param("Last step of the programme (inclusive).", Unit = "quarter", Min = 0, Max = 4000)]
+    public int ToStep { get; set; }
+
+    [Param("Extra consumer purchases per unit of rebate rate, as a share of normal consumer demand.", Min = 0, Max = 20)]
+    public double PullForwardElasticity { get; set; } = 2.0;
+
+    [Param("Share of the purchases pulled forward that is paid back (demand below trend) each quarter after the programme.", Unit = "fraction per quarter", Min = 0.01, Max = 1)]
+    public double PaybackRate { get; set; } = 0.25;
+}
+
+/// <summary>Switches for ablation studies: turn one mechanism off at a time.</summary>
+public sealed class MechanismsConfig
+{
+    [Param("Soft budgets: state-owned and targeted firms get loans regardless of leverage, and provinces may bail out failing firms.")]
+    public bool SoftBudget { get; set; } = true;
+
+    [Param("Officials imitate the top-scoring peer's levers (herding).")]
+    public bool LeverImitation { get; set; } = true;
+
+    [Param("Investment spending counts in the GDP that officials are scored on.")]
+    public bool InvestmentInScore { get; set; } = true;
+
+    [Param("Firms under employment pressure keep producing at the utilisation floor.")]
+    public bool ProductionFloors { get; set; } = true;
+}
+
+public sealed class OutputConfig
+{
+    [Param("Write a firms.parquet snapshot every this many quarters; 0 turns it off.", Unit = "quarters", Min = 0, Max = 4000)]
+    public int FirmsEvery { get; set; } = 0;
+
+    [Param("Write at most this many firms per snapshot (a deterministic sample by firm id); 0 means all.", Unit = "firms", Min = 0, Max = 100_000_000)]
+    public int FirmsSample { get; set; } = 0;
+}
