@@ -200,6 +200,21 @@ public sealed class FirmBehaviourConfig
 
     [Param("Smoothing weight for a firm's utilisation and profit-rate memory used in investment.", Unit = "fraction", Min = 0, Max = 1)]
     public double MemorySmoothing { get; set; } = 0.3;
+
+    [Param("Share of materials bought from abroad; the rest comes from domestic suppliers (the services aggregate).", Unit = "fraction", Min = 0, Max = 1)]
+    public double ImportedMaterialShare { get; set; } = 0.2;
+
+    [Param("Floored production stops once inventories exceed this many quarters of expected sales.", Unit = "quarters", Min = 0, Max = 20)]
+    public double MaxInventoryQuarters { get; set; } = 1.0;
+
+    [Param("A capex subsidy at or above this rate marks the industry as the official's target: its firms get soft-budget loans.", Unit = "fraction", Min = 0, Max = 1)]
+    public double TargetIndustrySubsidy { get; set; } = 0.1;
+
+    [Param("Initial cumulative output of each industry, in quarters of initial output: where industries start on the learning curve.", Unit = "quarters", Min = 1, Max = 1000)]
+    public double InitialExperienceQuarters { get; set; } = 20;
+
+    [Param("Initial firm cash, in quarters of revenue.", Unit = "quarters", Min = 0, Max = 20)]
+    public double InitialCashQuarters { get; set; } = 0.3;
 }
 
 public sealed class EntryExitConfig
@@ -218,6 +233,9 @@ public sealed class EntryExitConfig
 
     [Param("Share of an entrant's capex financed by its owners' equity (the rest is a bank loan).", Unit = "fraction", Min = 0, Max = 1)]
     public double EntrantEquityShare { get; set; } = 0.5;
+
+    [Param("Working cash an entrant's owners provide, in quarters of its capacity's revenue.", Unit = "quarters", Min = 0, Max = 20)]
+    public double EntrantWorkingCashQuarters { get; set; } = 0.25;
 
     [Param("A bailout is granted when bailout propensity times the firm's employment weight exceeds this threshold.", Min = 0, Max = 100)]
     public double BailoutThreshold { get; set; } = 0.3;

@@ -1,0 +1,149 @@
+namespace AgentSim.Model.State;
+
+/// <summary>
+/// Per-province state and this quarter's flows, one array per quantity indexed by province.
+/// Money flows are CNY bn per quarter; stocks are CNY bn at the end of the quarter.
+/// </summary>
+public sealed class ProvinceState
+{
+    public ProvinceState(int provinces, int industries)
+    {
+        Count = provinces;
+        foreach (var field in typeof(ProvinceState).GetFields())
+        {
+            if (field.FieldType == typeof(double[]) && field.GetValue(this) is null)
+                field.SetValue(this, new double[provinces]);
+        }
+        LeverValues = new double[provinces * (industries + LeverLayout.FixedLevers)];
+        CellFirms = new double[provinces * industries];
+        Names = new string[provinces];
+        Rule = new Config.IncentiveRule[provinces];
+        IsPilot = new bool[provinces];
+    }
+
+    public int Count;
+    public string[] Names;
+    public Config.IncentiveRule[] Rule;
+    public bool[] IsPilot;
+    /// <summary>Levers per province: [p * LeverCount + lever]; see <see cref="LeverLayout"/>.</summary>
+    public double[] LeverValues;
+    /// <summary>Alive firms per (province, industry) cell: [p * industries + s].</summary>
+    public double[] CellFirms;
+
+    // Data and calibration
+    public double[] Population = null!;              // persons
+    public double[] DataGdp = null!;                 // CNY bn per quarter (2023 data / 4)
+    public double[] DataIncomePerCapita = null!;     // CNY per person per year (data)
+    public double[] StateInvestment = null!;         // CNY bn per quarter, calibrated in burn-in
+
+    // Firm-sourced flows (summed over the province's firms)
+    public double[] Revenue = null!;
+    public double[] ExportRevenue = null!;
+    public double[] FirmWages = null!;
+    public double[] IndustrialEmployment = null!;    // workers
+    public double[] ImportedMaterials = null!;
+    public double[] DomesticMaterials = null!;
+    public double[] InventoryInvestment = null!;
+    public double[] Vat = null!;
+    public double[] FirmInterest = null!;
+    public double[] ProductionSubsidies = null!;
+    public double[] CapexSubsidiesLocal = null!;
+    public double[] CapexSubsidiesCentral = null!;
+    public double[] FirmCapex = null!;               // total, incl. land
+    public double[] CapexToConstruction = null!;     // investment part of capex (GDP)
+    public double[] LandSales = null!;
+    public double[] Dividends = null!;
+    public double[] FirmProfit = null!;
+    public double[] RealFirmValueAdded = null!;      // output at base-year value added per unit
+    public double[] FirmsAlive = null!;
+    public double[] Zombies = null!;
+    public double[] FirmCash = null!;                // stock, end of quarter
+    public double[] FirmDebt = null!;                // stock, end of quarter
+    public double[] FirmNetPositionStart = null!;    // cash - debt at the start of the quarter
+    public double[] FirmEquityInjections = null!;    // entrants' owners' equity (financial flow from households)
+    public double[] Bailouts = null!;
+    public double[] BailoutCount = null!;
+    public double[] Exits = null!;
+    public double[] Entries = null!;
+    public double[] WriteOffs = null!;               // defaulted firm liabilities written off
+    public double[] LgfvLosses = null!;              // share of write-offs borne by the province
+
+    // Buyers' side of the goods market
+    public double[] ConsumerGoods = null!;           // households' purchases of modelled goods
+    public double[] ConstructionPurchases = null!;   // construction and equipment's purchases of modelled goods
+    public double[] TradeInRebates = null!;          // rebates paid to the province's households
+
+    // Households
+    public double[] HouseholdIncome = null!;         // disposable income
+    public double[] Wages = null!;                   // all wages (firms + services and construction)
+    public double[] Transfers = null!;               // welfare + trade-in rebates
+    public double[] HouseholdDividends = null!;      // firms' dividends + services and construction mixed income
+    public double[] Consumption = null!;
+    public double[] ServicesConsumption = null!;
+    public double[] Housing = null!;
+    public double[] PropensityToConsume = null!;
+    public double[] SafetyNet = null!;
+    public double[] ServicesEmployment = null!;
+    public double[] InflationExpectation = null!;    // expected CPI change per quarter
+    public double[] JobLossShare = null!;
+
+    // Local government
+    public double[] LocalRevenue = null!;
+    public double[] CentralTransfers = null!;
+    public double[] LocalSpending = null!;
+    public double[] Welfare = null!;
+    public double[] GovernmentConsumption = null!;
+    public double[] Infrastructure = null!;
+    public double[] LocalInterest = null!;
+    public double[] TradeInLocal = null!;
+    public double[] LocalDebt = null!;
+    public double[] LocalDebtStart = null!;
+
+    // Aggregates and national accounts
+    public double[] ServicesValueAdded = null!;
+    public double[] ConstructionSales = null!;
+    public double[] ConstructionValueAdded = null!;
+    public double[] ServicesTax = null!;
+    public double[] RetainedServices = null!;        // services and construction operating surplus not distributed
+    public double[] Investment = null!;
+    public double[] NetExports = null!;
+    public double[] GdpExpenditure = null!;
+    public double[] GdpValueAdded = null!;
+    public double[] GdpReal = null!;
+    public double[] GdpRealForScore = null!;
+    public double[] IncomePerCapitaReal = null!;     // CNY per person per year, at start-of-run consumer prices
+    public double[] PreviousGdp = null!;
+    public double[] PreviousEmployment = null!;
+
+    // Officials
+    public double[] Score = null!;
+    public double[] QuartersInOffice = null!;
+    public double[] OfficialId = null!;
+    public double[] ExperimentLever = null!;         // -1 when none
+    public double[] ExperimentOldValue = null!;
+    public double[] ExperimentBaseline = null!;      // relative score before the experiment
+
+    public Span<double> Levers(int province) => LeverValues.AsSpan(province * LeverCount, LeverCount);
+
+    public int LeverCount => LeverValues.Length / Count;
+}
+
+/// <summary>Lever positions: capex subsidy per industry first, then the province-wide levers.</summary>
+public static class LeverLayout
+{
+    public const int FixedLevers = 4;
+    public static int ProductionSubsidy(int industries) => industries;
+    public static int BailoutPropensity(int industries) => industries + 1;
+    public static int WelfareShare(int industries) => industries + 2;
+    public static int CreditEasing(int industries) => industries + 3;
+
+    public static string Name(int lever, IReadOnlyList<string> industryNames) =>
+        lever < industryNames.Count ? $"capex_subsidy_{industryNames[lever]}"
+        : (lever - industryNames.Count) switch
+        {
+            0 => "production_subsidy",
+            1 => "bailout_propensity",
+            2 => "welfare_share",
+            _ => "credit_easing",
+        };
+}
