@@ -174,6 +174,9 @@ public sealed class FirmBehaviourConfig
     [Param("Utilisation at which firms neither add nor cut planned capacity growth (u*).", Unit = "fraction", Min = 0.1, Max = 1)]
     public double TargetUtilisation { get; set; } = 0.8;
 
+    [Param("Capacity utilisation of every firm at the start (the NBS figure for 2023 is 0.751).", Unit = "fraction", Min = 0.1, Max = 1)]
+    public double InitialUtilisation { get; set; } = 0.75;
+
     [Param("Upper bound on capacity growth ordered in one quarter.", Unit = "fraction per quarter", Min = 0, Max = 1)]
     public double MaxInvestmentRate { get; set; } = 0.08;
 

@@ -34,7 +34,8 @@ public sealed class ProvinceState
     public double[] Population = null!;              // persons
     public double[] DataGdp = null!;                 // CNY bn per quarter (2023 data / 4)
     public double[] DataIncomePerCapita = null!;     // CNY per person per year (data)
-    public double[] StateInvestment = null!;         // CNY bn per quarter, calibrated in burn-in
+    public double[] StateInvestment = null!;         // CNY bn per quarter spent this quarter, calibrated in burn-in
+    public double[] StateInvestmentNext = null!;     // planned for next quarter
 
     // Firm-sourced flows (summed over the province's firms)
     public double[] Revenue = null!;
@@ -60,7 +61,8 @@ public sealed class ProvinceState
     public double[] FirmCash = null!;                // stock, end of quarter
     public double[] FirmDebt = null!;                // stock, end of quarter
     public double[] FirmNetPositionStart = null!;    // cash - debt at the start of the quarter
-    public double[] FirmEquityInjections = null!;    // entrants' owners' equity (financial flow from households)
+    public double[] FirmEquityInjections = null!;
+    public double[] FirmNetLending = null!;          // firms' net lending (financial surplus) from flows    // entrants' owners' equity (financial flow from households)
     public double[] Bailouts = null!;
     public double[] BailoutCount = null!;
     public double[] Exits = null!;

@@ -1,0 +1,473 @@
+using AgentSim.Core;
+using AgentSim.Model.State;
+
+namespace AgentSim.Model;
+
+/// <summary>
+/// The parallel firm phases. Each pass runs over fixed chunks of firm slots; a chunk writes only its own
+/// firms and its own row of partial sums, and partial sums are reduced in chunk order afterwards, so the
+/// result is bit-identical for any thread count.
+/// </summary>
+internal sealed class FirmKernels
+{
+    // Per-province flow partial sums written by the accounts pass.
+    internal const int PfRevenue = 0, PfExportRevenue = 1, PfWages = 2, PfEmployment = 3, PfImportedMaterials = 4,
+        PfDomesticMaterials = 5, PfInventoryInvestment = 6, PfVat = 7, PfInterest = 8, PfProductionSubsidy = 9,
+        PfCapexSubsidyLocal = 10, PfCapexSubsidyCentral = 11, PfCapex = 12, PfCapexToConstruction = 13, PfLand = 14,
+        PfDividends = 15, PfProfit = 16, PfRealValueAdded = 17, PfNetPositionStart = 18, PfCount = 19;
+
+    // Per-industry partial sums of the pricing pass.
+    internal const int IpWeight = 0, IpPriceTimesLastSales = 1, IpLastSales = 2, IpAvailable = 3, IpPriceTimesAvailable = 4, IpCount = 5;
+
+    // Per-industry partial sums of the first market pass.
+    internal const int ImSales = 0, ImLeftoverWeight = 1, ImCount = 2;
+
+    // Per-industry flow partial sums of the accounts pass.
+    internal const int IaOutput = 0, IaSales = 1, IaRevenue = 2, IaProfit = 3, IaEmployment = 4, IaCapacityOrdered = 5, IaCount = 6;
+
+    // Per-province stock partial sums of the observation pass.
+    internal const int PoCash = 0, PoDebt = 1, PoFirms = 2, PoZombies = 3, PoCount = 4;
+
+    // Per-industry stock partial sums of the observation pass.
+    internal const int IoCapacity = 0, IoInventory = 1, IoMarkup = 2, IoFirms = 3, IoZombies = 4, IoProfitRate = 5,
+        IoUnitCost = 6, IoCapitalBook = 7, IoCount = 8;
+
+    private readonly Simulation _sim;
+    private readonly int _chunkSize = Chunking.DefaultChunkSize;
+    private int _chunks;
+
+    internal double[] ProvinceFlows = [];      // [chunk][province][PfCount]
+    internal double[] PricingSums = [];        // [chunk][industry][IpCount]
+    internal double[] MarketSums = [];         // [chunk][industry][ImCount]
+    internal double[] IndustryFlows = [];      // [chunk][industry][IaCount]
+    internal double[] CellCounts = [];         // [chunk][province * S + industry]
+    internal double[] ProvinceStocks = [];     // [chunk][province][PoCount]
+    internal double[] IndustryStocks = [];     // [chunk][industry][IoCount]
+    internal int[] Distressed = [];            // per chunk: firm slots with negative cash, in slot order
+    internal int[] DistressedCount = [];
+    internal double[] Weight = [];             // per firm scratch: market weight, then leftover weight
+
+    // Per-quarter inputs computed between passes.
+    internal double[] NormalisingPrice = [];
+    internal double[] DemandPerWeight = [];    // D_s / W_s
+    internal double[] LeftoverPerWeight = [];  // unmet demand / leftover weight
+    internal double[] ExportShare = [];
+    internal double[] MeanOutput = [];
+
+    private readonly ProductionAndPricing _pricing;
+    private readonly MarketFirstPass _market;
+    private readonly AccountsAndInvestment _accounts;
+    private readonly Observation _observation;
+
+    public FirmKernels(Simulation sim)
+    {
+        _sim = sim;
+        int S = sim.Industry.Count;
+        NormalisingPrice = new double[S];
+        DemandPerWeight = new double[S];
+        LeftoverPerWeight = new double[S];
+        ExportShare = new double[S];
+        MeanOutput = new double[S];
+        _pricing = new ProductionAndPricing(this);
+        _market = new MarketFirstPass(this);
+        _accounts = new AccountsAndInvestment(this);
+        _observation = new Observation(this);
+        EnsureBuffers();
+    }
+
+    internal Simulation Sim => _sim;
+    internal int ChunkSize => _chunkSize;
+    internal int Chunks => _chunks;
+
+    /// <summary>Sizes scratch buffers for the current number of firm slots (grows only when the population does).</summary>
+    internal void EnsureBuffers()
+    {
+        int firms = _sim.Firms.Count;
+        int chunks = Math.Max(1, Chunking.ChunkCount(firms, _chunkSize));
+        int P = _sim.Provinces.Count, S = _sim.Industry.Count;
+        if (Weight.Length < _sim.Firms.Capacity.Length) Weight = new double[_sim.Firms.Capacity.Length];
+        if (chunks > _chunks || ProvinceFlows.Length == 0)
+        {
+            int n = Math.Max(chunks, _chunks);
+            ProvinceFlows = new double[n * P * PfCount];
+            PricingSums = new double[n * S * IpCount];
+            MarketSums = new double[n * S * ImCount];
+            IndustryFlows = new double[n * S * IaCount];
+            CellCounts = new double[n * P * S];
+            ProvinceStocks = new double[n * P * PoCount];
+            IndustryStocks = new double[n * S * IoCount];
+            Distressed = new int[n * _chunkSize];
+            DistressedCount = new int[n];
+        }
+        _chunks = chunks;
+    }
+
+    public void RunProductionAndPricing(WorkerPool pool)
+    {
+        EnsureBuffers();
+        var ind = _sim.Industries;
+        for (int s = 0; s < _sim.Industry.Count; s++)
+        {
+            NormalisingPrice[s] = ind.LastPrice[s] > 0 ? ind.LastPrice[s] : ind.ReferencePrice[s];
+            MeanOutput[s] = ind.MeanOutputPerFirm[s];
+        }
+        pool.Run(_pricing, _chunks);
+    }
+
+    public void RunMarketClearing(WorkerPool pool)
+    {
+        pool.Run(_market, _chunks);
+        // Unmet demand is offered once more to firms with stock left, in proportion to leftover weight.
+        int S = _sim.Industry.Count;
+        var ind = _sim.Industries;
+        Span<double> sales = stackalloc double[S];
+        Span<double> leftover = stackalloc double[S];
+        ReduceInto(MarketSums, S, ImCount, ImSales, sales);
+        ReduceInto(MarketSums, S, ImCount, ImLeftoverWeight, leftover);
+        for (int s = 0; s < S; s++)
+        {
+            double unmet = ind.Demand[s] - sales[s];
+            LeftoverPerWeight[s] = unmet > 0 && leftover[s] > 0 ? unmet / leftover[s] : 0;
+        }
+    }
+
+    public void RunAccountsAndInvestment(WorkerPool pool) => pool.Run(_accounts, _chunks);
+
+    public void RunObservation(WorkerPool pool)
+    {
+        EnsureBuffers();
+        pool.Run(_observation, _chunks);
+    }
+
+    /// <summary>Sums one quantity over chunks, in chunk order, for each of `groups` groups.</summary>
+    internal void ReduceInto(double[] partials, int groups, int stride, int quantity, Span<double> destination)
+    {
+        destination.Clear();
+        for (int c = 0; c < _chunks; c++)
+        {
+            int baseIndex = c * groups * stride;
+            for (int g = 0; g < groups; g++)
+                destination[g] += partials[baseIndex + g * stride + quantity];
+        }
+    }
+
+    /// <summary>Phase 2-4: construction, expectations, production plan, markup and price, market weights.</summary>
+    private sealed class ProductionAndPricing(FirmKernels k) : IChunkBody
+    {
+        public void Execute(int chunk)
+        {
+            var sim = k._sim;
+            var f = sim.Firms;
+            var cfg = sim.Config;
+            var fb = cfg.FirmBehaviour;
+            var par = sim.Industry;
+            var ind = sim.Industries;
+            var prov = sim.Provinces;
+            int S = par.Count, P = prov.Count, L = f.PipelineLength, leverCount = prov.LeverCount;
+            var (start, end) = Chunking.Range(chunk, f.Count, k._chunkSize);
+            var sums = k.PricingSums.AsSpan(chunk * S * IpCount, S * IpCount);
+            sums.Clear();
+            var positions = k.ProvinceFlows.AsSpan(chunk * P * PfCount, P * PfCount);
+            for (int p = 0; p < P; p++) positions[p * PfCount + PfNetPositionStart] = 0;
+
+            int slot = Initialisation.Mod(sim.Step, L);
+            double beta = fb.ExpectationSmoothing, targetInventory = fb.TargetInventoryRatio;
+            double floor = fb.UtilisationFloor, maxInventory = fb.MaxInventoryQuarters;
+            double markupDown = fb.MarkupDown, markupUp = fb.MarkupUp, belowCost = fb.BelowCostFloor, maxMarkup = fb.MaxMarkup;
+            bool floors = cfg.Mechanisms.ProductionFloors, softBudget = cfg.Mechanisms.SoftBudget;
+            double bailoutThreshold = cfg.EntryExit.BailoutThreshold;
+            int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), bailoutLever = LeverLayout.BailoutPropensity(S);
+            var levers = prov.LeverValues;
+
+            for (int i = start; i < end; i++)
+            {
+                if (f.Alive[i] == 0) { k.Weight[i] = 0; continue; }
+                int s = f.Industry[i], p = f.Province[i];
+                positions[p * PfCount + PfNetPositionStart] += f.Cash[i] - f.Debt[i];
+
+                // Construction: capacity whose build lag has elapsed comes on line; depreciation.
+                int pipe = i * L + slot;
+                double capacity = (f.Capacity[i] + f.Pipeline[pipe]) * (1 - par.Depreciation[s]);
+                f.Pipeline[pipe] = 0;
+                f.Capacity[i] = capacity;
+
+                // Production plan with adaptive expectations (frozen while a firm has no capacity yet).
+                double expected = f.ExpectedDemand[i];
+                if (capacity > 0) expected += beta * (f.Sales[i] - expected);
+                f.ExpectedDemand[i] = expected;
+                double inventory = f.Inventory[i];
+                double lastOutput = f.Output[i];
+                double planned = expected * (1 + targetInventory) - inventory;
+                double minimum = 0;
+                bool employmentPressure = f.StateOwned[i] != 0 || levers[p * leverCount + productionSubsidyLever] > 0;
+                if (floors && employmentPressure && inventory < maxInventory * expected) minimum = floor * capacity;
+                double output = Math.Clamp(planned, minimum, capacity);
+                if (output < 0) output = 0;
+                f.Output[i] = output;
+
+                // Markup adapts to inventories; below-cost pricing needs a soft budget or deep cash.
+                double unitCost = par.UnitCost[s] * ind.CostIndex[s] * f.CostFactor[i];
+                double markup = f.Markup[i];
+                if (inventory > targetInventory * expected) markup -= markupDown;
+                else if (f.SoldOut[i] != 0) markup += markupUp;
+                double weightOfJobs = k.MeanOutput[s] > 0 ? lastOutput / k.MeanOutput[s] : 1;
+                bool expectsBailout = softBudget && (f.StateOwned[i] != 0
+                    || levers[p * leverCount + bailoutLever] * weightOfJobs > bailoutThreshold);
+                bool deepCash = f.Cash[i] > 2 * belowCost * unitCost * output;
+                double markupFloor = expectsBailout || deepCash ? -belowCost : 0;
+                markup = Math.Clamp(markup, markupFloor, maxMarkup);
+                f.Markup[i] = markup;
+                double price = (1 + markup) * unitCost;
+                f.Price[i] = price;
+
+                // Market weight: available stock times relative price to the power -theta.
+                double available = output + inventory;
+                double relative = price / k.NormalisingPrice[s];
+                double weight = available * Math.Exp(-par.Substitution[s] * Math.Log(relative));
+                k.Weight[i] = weight;
+                int o = s * IpCount;
+                sums[o + IpWeight] += weight;
+                sums[o + IpPriceTimesLastSales] += price * f.Sales[i];
+                sums[o + IpLastSales] += f.Sales[i];
+                sums[o + IpAvailable] += available;
+                sums[o + IpPriceTimesAvailable] += price * available;
+            }
+        }
+    }
+
+    /// <summary>Phase 6, first pass: sales in proportion to weight, capped by what the firm has.</summary>
+    private sealed class MarketFirstPass(FirmKernels k) : IChunkBody
+    {
+        public void Execute(int chunk)
+        {
+            var sim = k._sim;
+            var f = sim.Firms;
+            int S = sim.Industry.Count;
+            var (start, end) = Chunking.Range(chunk, f.Count, k._chunkSize);
+            var sums = k.MarketSums.AsSpan(chunk * S * ImCount, S * ImCount);
+            sums.Clear();
+            var demandPerWeight = k.DemandPerWeight;
+            var weights = k.Weight;
+            for (int i = start; i < end; i++)
+            {
+                if (f.Alive[i] == 0) continue;
+                int s = f.Industry[i];
+                double available = f.Output[i] + f.Inventory[i];
+                double weight = weights[i];
+                double sales = Math.Min(available, weight * demandPerWeight[s]);
+                f.Sales[i] = sales;
+                // Leftover weight keeps the firm's price term: weight * leftover / available.
+                double leftoverWeight = available > 0 ? weight * (available - sales) / available : 0;
+                weights[i] = leftoverWeight;
+                sums[s * ImCount + ImSales] += sales;
+                sums[s * ImCount + ImLeftoverWeight] += leftoverWeight;
+            }
+        }
+    }
+
+    /// <summary>Phase 6 (second pass), 7 and 8: reallocated sales, accounts, investment, distress flags.</summary>
+    private sealed class AccountsAndInvestment(FirmKernels k) : IChunkBody
+    {
+        public void Execute(int chunk)
+        {
+            var sim = k._sim;
+            var f = sim.Firms;
+            var cfg = sim.Config;
+            var fb = cfg.FirmBehaviour;
+            var gov = cfg.Government;
+            var par = sim.Industry;
+            var ind = sim.Industries;
+            var prov = sim.Provinces;
+            int S = par.Count, P = prov.Count, L = f.PipelineLength, leverCount = prov.LeverCount;
+            var (start, end) = Chunking.Range(chunk, f.Count, k._chunkSize);
+            var flows = k.ProvinceFlows.AsSpan(chunk * P * PfCount, P * PfCount);
+            for (int p = 0; p < P; p++)
+                for (int q = 0; q < PfCount; q++)
+                    if (q != PfNetPositionStart) flows[p * PfCount + q] = 0;
+            var industryFlows = k.IndustryFlows.AsSpan(chunk * S * IaCount, S * IaCount);
+            industryFlows.Clear();
+            var cells = k.CellCounts.AsSpan(chunk * P * S, P * S);
+            cells.Clear();
+            int distressed = 0;
+            int distressBase = chunk * k._chunkSize;
+
+            double importShare = fb.ImportedMaterialShare, vatRate = gov.VatRate, loanRate = fb.LoanRate;
+            double payout = fb.DividendPayout, smoothing = fb.MemorySmoothing;
+            double phi0 = fb.InvestmentBase, phi1 = fb.InvestmentUtilisation, phi2 = fb.InvestmentProfit,
+                phi3 = fb.InvestmentSubsidy, phi4 = fb.InvestmentCredit, targetU = fb.TargetUtilisation,
+                maxGrowth = fb.MaxInvestmentRate, leverageLimit = fb.LeverageLimit, repayment = fb.RepaymentRate,
+                bufferQuarters = fb.CashBufferQuarters, landShare = gov.LandShareOfCapex, cofunding = gov.StrategicCofunding,
+                targetSubsidy = fb.TargetIndustrySubsidy;
+            bool softBudget = cfg.Mechanisms.SoftBudget;
+            int zombieQuarters = cfg.EntryExit.ZombieQuarters;
+            int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), creditLever = LeverLayout.CreditEasing(S);
+            var levers = prov.LeverValues;
+            var leftoverPerWeight = k.LeftoverPerWeight;
+            var exportShare = k.ExportShare;
+            var weights = k.Weight;
+            int step = sim.Step;
+
+            for (int i = start; i < end; i++)
+            {
+                if (f.Alive[i] == 0) continue;
+                int s = f.Industry[i], p = f.Province[i];
+                int lv = p * leverCount;
+
+                // Second market pass: unmet demand goes to firms with stock left.
+                double output = f.Output[i];
+                double available = output + f.Inventory[i];
+                double sales = f.Sales[i];
+                double extra = Math.Min(available - sales, weights[i] * leftoverPerWeight[s]);
+                if (extra > 0) sales += extra;
+                f.Sales[i] = sales;
+                f.SoldOut[i] = (byte)(sales >= available * (1 - 1e-12) ? 1 : 0);
+                f.Inventory[i] = available - sales;
+
+                // Accounts.
+                double costIndex = ind.CostIndex[s];
+                double unitCost = par.UnitCost[s] * costIndex * f.CostFactor[i];
+                double price = f.Price[i];
+                double employment = par.LabourPerUnit[s] * costIndex * output;
+                double variableCost = unitCost * output;
+                double wageBill = Math.Min(employment * par.Wage[s], variableCost);
+                double materials = variableCost - wageBill;
+                double revenue = price * sales;
+                double vat = vatRate * Math.Max(0, revenue - materials);
+                double interest = loanRate * f.Debt[i];
+                double productionSubsidy = levers[lv + productionSubsidyLever] * revenue;
+                double capitalBook = f.Capacity[i] * par.CapitalPerUnit[s];
+                double depreciationCharge = par.Depreciation[s] * capitalBook;
+                double profit = revenue - unitCost * sales - vat - interest + productionSubsidy - depreciationCharge;
+                double cash = f.Cash[i] + revenue - wageBill - materials - vat - interest + productionSubsidy;
+                double dividends = profit > 0 && cash > 0 ? Math.Min(cash, payout * profit) : 0;
+                cash -= dividends;
+                f.Profit[i] = profit;
+
+                // Memories used by investment.
+                double utilisation = f.Capacity[i] > 0 ? output / f.Capacity[i] : targetU;
+                double profitRate = capitalBook > 0 ? profit / capitalBook : loanRate;
+                double smoothedU = f.SmoothedUtilisation[i] + smoothing * (utilisation - f.SmoothedUtilisation[i]);
+                double smoothedR = f.SmoothedProfitRate[i] + smoothing * (profitRate - f.SmoothedProfitRate[i]);
+                f.SmoothedUtilisation[i] = smoothedU;
+                f.SmoothedProfitRate[i] = smoothedR;
+
+                // Investment: desired growth, financed by cash, then loans (soft budgets ignore leverage).
+                double subsidyRate = levers[lv + s];
+                double credit = levers[lv + creditLever];
+                double growth = phi0 + phi1 * (smoothedU - targetU) + phi2 * (smoothedR - loanRate)
+                                + phi3 * subsidyRate + phi4 * credit;
+                growth = cash < 0 ? 0 : Math.Clamp(growth, 0, maxGrowth);
+                double capex = growth * capitalBook;
+                double debt = f.Debt[i];
+                double loan = 0, subsidy = 0;
+                if (capex > 0)
+                {
+                    double buffer = bufferQuarters * variableCost;
+                    double netNeed = capex * (1 - subsidyRate);
+                    double fromCash = Math.Min(Math.Max(0, cash - buffer), netNeed);
+                    loan = netNeed - fromCash;
+                    bool soft = softBudget && (f.StateOwned[i] != 0 || subsidyRate >= targetSubsidy);
+                    if (!soft)
+                    {
+                        double maxDebt = leverageLimit * (1 + credit) * (capitalBook + capex);
+                        if (debt + loan > maxDebt)
+                        {
+                            loan = Math.Max(0, maxDebt - debt);
+                            capex = (fromCash + loan) / (1 - subsidyRate);
+                        }
+                    }
+                    subsidy = subsidyRate * capex;
+                    cash += loan + subsidy - capex;
+                    debt += loan;
+                    f.Pipeline[i * L + Initialisation.Mod(step + par.BuildLag[s], L)] += capex / par.CapitalPerUnit[s];
+                }
+
+                // Repayment from cash above the buffer.
+                double repaymentBuffer = bufferQuarters * variableCost;
+                if (cash > repaymentBuffer && debt > 0)
+                {
+                    double repay = Math.Min(repayment * debt, cash - repaymentBuffer);
+                    cash -= repay;
+                    debt -= repay;
+                }
+                f.Cash[i] = cash;
+                f.Debt[i] = debt;
+
+                // Zombie bookkeeping: alive with negative equity.
+                double equity = capitalBook + f.Inventory[i] * unitCost + cash - debt;
+                f.NegativeEquityQuarters[i] = (short)(equity < 0 ? Math.Min(f.NegativeEquityQuarters[i] + 1, short.MaxValue) : 0);
+                if (f.Age[i] < short.MaxValue) f.Age[i]++;
+                if (cash < 0) k.Distressed[distressBase + distressed++] = i;
+
+                bool strategic = par.Strategic[s];
+                int o = p * PfCount;
+                flows[o + PfRevenue] += revenue;
+                flows[o + PfExportRevenue] += revenue * exportShare[s];
+                flows[o + PfWages] += wageBill;
+                flows[o + PfEmployment] += employment;
+                flows[o + PfImportedMaterials] += materials * importShare;
+                flows[o + PfDomesticMaterials] += materials * (1 - importShare);
+                flows[o + PfInventoryInvestment] += (output - sales) * unitCost;
+                flows[o + PfVat] += vat;
+                flows[o + PfInterest] += interest;
+                flows[o + PfProductionSubsidy] += productionSubsidy;
+                flows[o + PfCapexSubsidyLocal] += strategic ? subsidy * (1 - cofunding) : subsidy;
+                flows[o + PfCapexSubsidyCentral] += strategic ? subsidy * cofunding : 0;
+                flows[o + PfCapex] += capex;
+                flows[o + PfCapexToConstruction] += capex * (1 - landShare);
+                flows[o + PfLand] += capex * landShare;
+                flows[o + PfDividends] += dividends;
+                flows[o + PfProfit] += profit;
+                flows[o + PfRealValueAdded] += output * ind.ValueAddedPerUnit0[s];
+                int io = s * IaCount;
+                industryFlows[io + IaOutput] += output;
+                industryFlows[io + IaSales] += sales;
+                industryFlows[io + IaRevenue] += revenue;
+                industryFlows[io + IaProfit] += profit;
+                industryFlows[io + IaEmployment] += employment;
+                industryFlows[io + IaCapacityOrdered] += capex / par.CapitalPerUnit[s];
+                cells[p * S + s] += 1;
+            }
+            k.DistressedCount[chunk] = distressed;
+        }
+    }
+
+    /// <summary>End of quarter: stocks and counts per province and industry (after exits and entry).</summary>
+    private sealed class Observation(FirmKernels k) : IChunkBody
+    {
+        public void Execute(int chunk)
+        {
+            var sim = k._sim;
+            var f = sim.Firms;
+            var par = sim.Industry;
+            var ind = sim.Industries;
+            int S = par.Count, P = sim.Provinces.Count;
+            int zombieQuarters = sim.Config.EntryExit.ZombieQuarters;
+            var (start, end) = Chunking.Range(chunk, f.Count, k._chunkSize);
+            var stocks = k.ProvinceStocks.AsSpan(chunk * P * PoCount, P * PoCount);
+            stocks.Clear();
+            var industry = k.IndustryStocks.AsSpan(chunk * S * IoCount, S * IoCount);
+            industry.Clear();
+            for (int i = start; i < end; i++)
+            {
+                if (f.Alive[i] == 0) continue;
+                int s = f.Industry[i], p = f.Province[i];
+                double zombie = f.NegativeEquityQuarters[i] >= zombieQuarters ? 1 : 0;
+                int o = p * PoCount;
+                stocks[o + PoCash] += f.Cash[i];
+                stocks[o + PoDebt] += f.Debt[i];
+                stocks[o + PoFirms] += 1;
+                stocks[o + PoZombies] += zombie;
+                int io = s * IoCount;
+                industry[io + IoCapacity] += f.Capacity[i];
+                industry[io + IoInventory] += f.Inventory[i];
+                industry[io + IoMarkup] += f.Markup[i];
+                industry[io + IoFirms] += 1;
+                industry[io + IoZombies] += zombie;
+                industry[io + IoProfitRate] += f.SmoothedProfitRate[i];
+                industry[io + IoUnitCost] += par.UnitCost[s] * ind.CostIndex[s] * f.CostFactor[i];
+                industry[io + IoCapitalBook] += f.Capacity[i] * par.CapitalPerUnit[s];
+            }
+        }
+    }
+}

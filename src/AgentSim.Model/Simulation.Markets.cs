@@ -1,0 +1,295 @@
+using AgentSim.Core;
+using AgentSim.Model.State;
+
+namespace AgentSim.Model;
+
+public sealed partial class Simulation
+{
+    /// <summary>The central schedule: pilots switch to the pilot rule at the switch step.</summary>
+    private void ApplyRuleSchedule()
+    {
+        var inc = Config.Incentives;
+        for (int p = 0; p < Provinces.Count; p++)
+            Provinces.Rule[p] = Provinces.IsPilot[p] && Step >= inc.SwitchStep ? inc.PilotRule : inc.DefaultRule;
+    }
+
+    /// <summary>Wright's law: unit cost index = (cumulative output / initial cumulative output) ^ log2(1 - learning rate).</summary>
+    private void UpdateLearningCurves()
+    {
+        for (int s = 0; s < Industry.Count; s++)
+            Industries.CostIndex[s] = Math.Pow(Industries.CumulativeOutput[s] / Industries.InitialCumulativeOutput[s], Industry.LearningExponent[s]);
+    }
+
+    /// <summary>Phase 5: industry demand, domestic (consumer and other) plus exports, at the sales-weighted price.</summary>
+    private void ComputeDemand()
+    {
+        int S = Industry.Count;
+        var ind = Industries;
+        Span<double> weight = stackalloc double[S];
+        Span<double> priceSales = stackalloc double[S];
+        Span<double> lastSales = stackalloc double[S];
+        Span<double> available = stackalloc double[S];
+        Span<double> priceAvailable = stackalloc double[S];
+        var k = _kernels;
+        k.ReduceInto(k.PricingSums, S, FirmKernels.IpCount, FirmKernels.IpWeight, weight);
+        k.ReduceInto(k.PricingSums, S, FirmKernels.IpCount, FirmKernels.IpPriceTimesLastSales, priceSales);
+        k.ReduceInto(k.PricingSums, S, FirmKernels.IpCount, FirmKernels.IpLastSales, lastSales);
+        k.ReduceInto(k.PricingSums, S, FirmKernels.IpCount, FirmKernels.IpAvailable, available);
+        k.ReduceInto(k.PricingSums, S, FirmKernels.IpCount, FirmKernels.IpPriceTimesAvailable, priceAvailable);
+        int t = TrendQuarters;
+        for (int s = 0; s < S; s++)
+        {
+            var icfg = Config.Industries[s];
+            double price = lastSales[s] > 0 ? priceSales[s] / lastSales[s]
+                : available[s] > 0 ? priceAvailable[s] / available[s] : ind.ReferencePrice[s];
+            ind.DemandPrice[s] = price;
+            double baseDomestic = ind.DomesticScale[s] * Math.Pow(1 + icfg.DemandGrowth, t)
+                                  * Math.Pow(price / ind.ReferencePrice[s], -icfg.DemandElasticity);
+            double consumer = icfg.ConsumerShare * baseDomestic * Nation.RealConsumptionRatio;
+            double other = (1 - icfg.ConsumerShare) * baseDomestic;
+
+            // Trade-in: a rebate pulls consumer purchases forward; afterwards they are paid back.
+            double rebate = 0, paybackRate = 0;
+            foreach (var programme in Config.TradeIn)
+            {
+                if (!programme.Industries.Contains(icfg.Name)) continue;
+                paybackRate = programme.PaybackRate;
+                if (Step >= programme.FromStep && Step <= programme.ToStep)
+                {
+                    rebate += programme.RebateRate;
+                    double boost = programme.PullForwardElasticity * programme.RebateRate * consumer;
+                    ind.PullForwardStock[s] += boost;
+                    consumer += boost;
+                }
+            }
+            if (rebate == 0 && ind.PullForwardStock[s] > 0)
+            {
+                double payback = Math.Min(paybackRate * ind.PullForwardStock[s], consumer);
+                ind.PullForwardStock[s] -= payback;
+                consumer -= payback;
+            }
+            ind.Rebate[s] = rebate;
+
+            double tariff = 0;
+            foreach (var tc in Config.Tariffs)
+                if (tc.Industry == icfg.Name && Step >= tc.FromStep && Step <= tc.ToStep) tariff += tc.Rate;
+            ind.Tariff[s] = tariff;
+            double exports = ind.ExportScale[s] * Math.Pow(1 + icfg.ExportGrowth, t)
+                             * Math.Pow(price * (1 + tariff) / ind.WorldPrice[s], -icfg.ExportElasticity);
+
+            double domestic = consumer + other;
+            double demand = domestic + exports;
+            ind.ConsumerDemand[s] = consumer;
+            ind.DomesticDemand[s] = domestic;
+            ind.ExportDemand[s] = exports;
+            ind.Demand[s] = demand;
+            ind.ExportShare[s] = demand > 0 ? exports / demand : 0;
+            ind.ConsumerShareOfDomestic[s] = domestic > 0 ? consumer / domestic : 0;
+            k.ExportShare[s] = ind.ExportShare[s];
+            k.DemandPerWeight[s] = weight[s] > 0 ? demand / weight[s] : 0;
+        }
+    }
+
+    /// <summary>Resets the flows that sequential phases add to before the parallel reductions do.</summary>
+    private void ResetQuarterFlows()
+    {
+        var prov = Provinces;
+        Array.Clear(prov.Bailouts);
+        Array.Clear(prov.BailoutCount);
+        Array.Clear(prov.Exits);
+        Array.Clear(prov.Entries);
+        Array.Clear(prov.WriteOffs);
+        Array.Clear(prov.LgfvLosses);
+        Array.Clear(prov.FirmEquityInjections);
+        Array.Clear(prov.FirmCapex);
+        Array.Clear(prov.CapexToConstruction);
+        Array.Clear(prov.LandSales);
+        Array.Clear(prov.CapexSubsidiesLocal);
+        Array.Clear(prov.CapexSubsidiesCentral);
+        Array.Clear(Industries.Entries);
+        Array.Clear(Industries.Exits);
+        Array.Clear(Industries.CapacityOrdered);
+    }
+
+    /// <summary>
+    /// Phase 9: firms that cannot pay ask their province for a bailout, in slot order (so the result does
+    /// not depend on threads); refused firms exit and their liabilities are written off.
+    /// </summary>
+    private void ResolveDistress()
+    {
+        ResetQuarterFlows();
+        var k = _kernels;
+        var f = Firms;
+        var prov = Provinces;
+        var cfg = Config;
+        int S = Industry.Count;
+        Span<double> output = stackalloc double[S];
+        Span<double> firms = stackalloc double[S];
+        k.ReduceInto(k.IndustryFlows, S, FirmKernels.IaCount, FirmKernels.IaOutput, output);
+        for (int s = 0; s < S; s++) firms[s] = 0;
+        for (int c = 0; c < k.Chunks; c++)
+            for (int cell = 0; cell < prov.Count * S; cell++)
+                firms[cell % S] += k.CellCounts[c * prov.Count * S + cell];
+        int bailoutLever = LeverLayout.BailoutPropensity(S);
+        double threshold = cfg.EntryExit.BailoutThreshold;
+        double topUpQuarters = cfg.EntryExit.BailoutCashQuarters;
+        double lgfvShare = cfg.EntryExit.LgfvLossShare;
+        double maxDebtRatio = cfg.Government.MaxDebtRatioForBailouts;
+        for (int c = 0; c < k.Chunks; c++)
+        {
+            int n = k.DistressedCount[c];
+            for (int j = 0; j < n; j++)
+            {
+                int i = k.Distressed[c * k.ChunkSize + j];
+                int s = f.Industry[i], p = f.Province[i];
+                double meanOutput = firms[s] > 0 ? output[s] / firms[s] : 0;
+                double jobsWeight = meanOutput > 0 ? f.Output[i] / meanOutput : 1;
+                double debtRatio = prov.LocalDebt[p] / (4 * prov.PreviousGdp[p]);
+                bool rescue = cfg.Mechanisms.SoftBudget
+                              && Lever(p, bailoutLever) * jobsWeight > threshold
+                              && debtRatio < maxDebtRatio;
+                if (rescue)
+                {
+                    double wageBill = Industry.LabourPerUnit[s] * Industries.CostIndex[s] * f.Output[i] * Industry.Wage[s];
+                    double amount = -f.Cash[i] + topUpQuarters * wageBill;
+                    f.Cash[i] += amount;
+                    if (f.Bailouts[i] < short.MaxValue) f.Bailouts[i]++;
+                    prov.Bailouts[p] += amount;
+                    prov.BailoutCount[p] += 1;
+                }
+                else
+                {
+                    double writeOff = f.Debt[i] - f.Cash[i];
+                    prov.WriteOffs[p] += writeOff;
+                    prov.LgfvLosses[p] += lgfvShare * writeOff;
+                    prov.Exits[p] += 1;
+                    Industries.Exits[s] += 1;
+                    f.ClearSlot(i);
+                    FreeSlots.Enqueue(i);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Phase 10: entrants per (province, industry) cell, more where the industry is profitable and the
+    /// province subsidises it. Entrants take the oldest free slots; their capacity arrives after the build lag.
+    /// </summary>
+    private void RunEntry()
+    {
+        var k = _kernels;
+        var f = Firms;
+        var prov = Provinces;
+        var ind = Industries;
+        var cfg = Config;
+        var ee = cfg.EntryExit;
+        var fb = cfg.FirmBehaviour;
+        var gov = cfg.Government;
+        int S = Industry.Count, P = prov.Count;
+        Array.Clear(prov.CellFirms);
+        for (int c = 0; c < k.Chunks; c++)
+            for (int cell = 0; cell < P * S; cell++)
+                prov.CellFirms[cell] += k.CellCounts[c * P * S + cell];
+        if (InBurnIn) return;
+        for (int p = 0; p < P; p++)
+        for (int s = 0; s < S; s++)
+        {
+            int cell = p * S + s;
+            double incumbents = Math.Max(1, prov.CellFirms[cell]);
+            double subsidy = Lever(p, s);
+            double profitGap = ind.Firms[s] > 0 ? ind.ProfitRateSum[s] / ind.Firms[s] - fb.LoanRate : 0;
+            double rate = ee.BaseEntryRate * Math.Exp(Math.Min(5, ee.EntryProfitSensitivity * profitGap + ee.EntrySubsidySensitivity * subsidy));
+            var rng = new CounterRng((ulong)cfg.Seed, RngStreams.Entry, Step, cell);
+            int entrants = rng.NextPoisson(Math.Min(rate, 0.2) * incumbents);
+            var icfg = cfg.Industries[s];
+            for (int e = 0; e < entrants; e++)
+            {
+                int i = FreeSlots.Count > 0 ? FreeSlots.Dequeue() : f.Count++;
+                f.EnsureCapacity(f.Count, f.PipelineLength);
+                var frng = new CounterRng((ulong)cfg.Seed, RngStreams.EntrantFirm, Step, i);
+                double sigma = icfg.CostDispersion;
+                double size = ee.EntrantRelativeSize * Math.Max(ind.MeanCapacityPerFirm[s], 1e-9);
+                double capex = size * icfg.CapitalPerUnit;
+                double subsidyPaid = subsidy * capex;
+                double equity = ee.EntrantEquityShare * capex + ee.EntrantWorkingCashQuarters * size * ind.LastPrice[s];
+                double loan = Math.Max(0, capex - subsidyPaid - ee.EntrantEquityShare * capex);
+                f.ClearSlot(i);
+                f.Province[i] = p;
+                f.Industry[i] = (byte)s;
+                f.Alive[i] = 1;
+                f.StateOwned[i] = (byte)(frng.NextDouble() < icfg.StateOwnedShare ? 1 : 0);
+                f.CostFactor[i] = Math.Exp(sigma * frng.NextGaussian() - 0.5 * sigma * sigma);
+                f.Markup[i] = ind.Firms[s] > 0 ? ind.MarkupSum[s] / ind.Firms[s] : icfg.InitialMarkup;
+                f.Price[i] = (1 + f.Markup[i]) * icfg.UnitCost * ind.CostIndex[s] * f.CostFactor[i];
+                f.ExpectedDemand[i] = fb.InitialUtilisation * size;
+                f.Cash[i] = equity + loan + subsidyPaid - capex;
+                f.Debt[i] = loan;
+                f.SmoothedUtilisation[i] = fb.TargetUtilisation;
+                f.SmoothedProfitRate[i] = fb.LoanRate;
+                f.Pipeline[i * f.PipelineLength + Initialisation.Mod(Step + icfg.BuildLag, f.PipelineLength)] = size;
+                bool strategic = icfg.Strategic;
+                prov.FirmCapex[p] += capex;
+                prov.CapexToConstruction[p] += capex * (1 - gov.LandShareOfCapex);
+                prov.LandSales[p] += capex * gov.LandShareOfCapex;
+                prov.CapexSubsidiesLocal[p] += strategic ? subsidyPaid * (1 - gov.StrategicCofunding) : subsidyPaid;
+                prov.CapexSubsidiesCentral[p] += strategic ? subsidyPaid * gov.StrategicCofunding : 0;
+                prov.FirmEquityInjections[p] += equity;
+                prov.Entries[p] += 1;
+                ind.Entries[s] += 1;
+                ind.CapacityOrdered[s] += size;
+            }
+        }
+    }
+
+    /// <summary>Industry aggregates, price indices and the learning-curve experience for next quarter.</summary>
+    private void ComputeIndustryIndicators()
+    {
+        var k = _kernels;
+        var ind = Industries;
+        var par = Industry;
+        int S = par.Count;
+        Span<double> buffer = stackalloc double[S];
+        void Reduce(double[] partials, int stride, int quantity, double[] destination) =>
+            k.ReduceInto(partials, S, stride, quantity, destination);
+        Reduce(k.IndustryFlows, FirmKernels.IaCount, FirmKernels.IaOutput, ind.Output);
+        Reduce(k.IndustryFlows, FirmKernels.IaCount, FirmKernels.IaSales, ind.Sales);
+        Reduce(k.IndustryFlows, FirmKernels.IaCount, FirmKernels.IaRevenue, ind.Revenue);
+        Reduce(k.IndustryFlows, FirmKernels.IaCount, FirmKernels.IaProfit, ind.Profit);
+        Reduce(k.IndustryFlows, FirmKernels.IaCount, FirmKernels.IaEmployment, ind.Employment);
+        k.ReduceInto(k.IndustryFlows, S, FirmKernels.IaCount, FirmKernels.IaCapacityOrdered, buffer);
+        for (int s = 0; s < S; s++) ind.CapacityOrdered[s] += buffer[s];
+        Reduce(k.IndustryStocks, FirmKernels.IoCount, FirmKernels.IoCapacity, ind.Capacity);
+        Reduce(k.IndustryStocks, FirmKernels.IoCount, FirmKernels.IoInventory, ind.Inventory);
+        Reduce(k.IndustryStocks, FirmKernels.IoCount, FirmKernels.IoMarkup, ind.MarkupSum);
+        Reduce(k.IndustryStocks, FirmKernels.IoCount, FirmKernels.IoFirms, ind.Firms);
+        Reduce(k.IndustryStocks, FirmKernels.IoCount, FirmKernels.IoZombies, ind.Zombies);
+        Reduce(k.IndustryStocks, FirmKernels.IoCount, FirmKernels.IoProfitRate, ind.ProfitRateSum);
+        Reduce(k.IndustryStocks, FirmKernels.IoCount, FirmKernels.IoUnitCost, ind.UnitCostMean);
+        Reduce(k.IndustryStocks, FirmKernels.IoCount, FirmKernels.IoCapitalBook, ind.CapitalBook);
+        for (int s = 0; s < S; s++)
+        {
+            ind.CumulativeOutput[s] += ind.Output[s];
+            if (ind.Sales[s] > 0) ind.LastPrice[s] = ind.Revenue[s] / ind.Sales[s];
+            ind.PriceIndex[s] = ind.LastPrice[s] / ind.ReferencePrice[s];
+            ind.Exports[s] = ind.Sales[s] * ind.ExportShare[s];
+            ind.ExportValue[s] = ind.Revenue[s] * ind.ExportShare[s];
+            ind.UnitCostMean[s] = ind.Firms[s] > 0 ? ind.UnitCostMean[s] / ind.Firms[s] : 0;
+            ind.MeanOutputPerFirm[s] = ind.Firms[s] > 0 ? ind.Output[s] / ind.Firms[s] : 0;
+            if (ind.Firms[s] > 0) ind.MeanCapacityPerFirm[s] = ind.Capacity[s] / ind.Firms[s];
+        }
+        var nation = Nation;
+        double ppi = 0, strategic = 0, strategicWeight = 0, other = 0, otherWeight = 0, consumerGoods = 0;
+        for (int s = 0; s < S; s++)
+        {
+            double w = nation.OutputWeights[s];
+            ppi += w * ind.PriceIndex[s];
+            if (par.Strategic[s]) { strategic += w * ind.PriceIndex[s]; strategicWeight += w; }
+            else { other += w * ind.PriceIndex[s]; otherWeight += w; }
+            consumerGoods += nation.ConsumerWeights[s] * ind.PriceIndex[s];
+        }
+        nation.ProducerPriceIndex = ppi;
+        nation.StrategicPriceIndex = strategicWeight > 0 ? strategic / strategicWeight : 1;
+        nation.NonStrategicPriceIndex = otherWeight > 0 ? other / otherWeight : 1;
+        nation.ConsumerGoodsPriceIndex = consumerGoods;
+    }
+}

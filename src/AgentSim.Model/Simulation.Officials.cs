@@ -1,0 +1,271 @@
+using AgentSim.Config;
+using AgentSim.Core;
+using AgentSim.Model.State;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AgentSim.Model;
+
+public sealed partial class Simulation
+{
+    /// <summary>
+    /// Phase 12 (officials) and phase 1 (policy) for the coming year: record this quarter's metrics; at a
+    /// year end, score every official under its own rule, learn levers, and promote or retire officials at
+    /// the end of tenure. The rule only ever enters through <see cref="ScoreUnder"/>.
+    /// </summary>
+    private void RunOfficials()
+    {
+        var prov = Provinces;
+        var os = Officials;
+        int P = prov.Count;
+        int q = Step + Config.BurnIn;
+        for (int p = 0; p < P; p++)
+        {
+            os.RealGdp[q * P + p] = prov.GdpRealForScore[p];
+            os.RealIncomePerCapita[q * P + p] = prov.IncomePerCapitaReal[p];
+            prov.QuartersInOffice[p] += 1;
+        }
+        int window = Config.Officials.EvaluationWindow;
+        bool yearEnd = Step >= 0 && (Step + 1) % 4 == 0 && q + 1 >= 2 * window;
+        if (!yearEnd) return;
+
+        var gdpGrowth = new double[P];
+        var incomeGrowth = new double[P];
+        var debtRatio = new double[P];
+        for (int p = 0; p < P; p++)
+        {
+            gdpGrowth[p] = WindowGrowth(os.RealGdp, q, window, p, P);
+            incomeGrowth[p] = WindowGrowth(os.RealIncomePerCapita, q, window, p, P);
+            debtRatio[p] = prov.LocalDebt[p] / (4 * prov.GdpExpenditure[p]);
+        }
+        var scores = new double[P];
+        for (int p = 0; p < P; p++)
+            scores[p] = ScoreUnder(prov.Rule[p], p, gdpGrowth, incomeGrowth, debtRatio);
+        Array.Copy(scores, prov.Score, P);
+
+        os.YearGdpGrowth.Add(gdpGrowth);
+        os.YearIncomeGrowth.Add(incomeGrowth);
+        os.YearDebtRatio.Add(debtRatio);
+        if (Config.Officials.Learning == LearningMode.Imitation)
+            LearnByImitation(scores, gdpGrowth, incomeGrowth, debtRatio);
+        else
+            LearnByRegression(scores, gdpGrowth, incomeGrowth, debtRatio);
+        os.YearLevers.Add((double[])prov.LeverValues.Clone());
+
+        RecordYearAndPromote(scores, gdpGrowth, incomeGrowth);
+    }
+
+    /// <summary>Log growth of the sum of the last `window` quarters over the `window` before.</summary>
+    private static double WindowGrowth(double[] history, int q, int window, int p, int P)
+    {
+        double recent = 0, earlier = 0;
+        for (int j = 0; j < window; j++)
+        {
+            recent += history[(q - j) * P + p];
+            earlier += history[(q - window - j) * P + p];
+        }
+        return recent > 0 && earlier > 0 ? Math.Log(recent / earlier) : 0;
+    }
+
+    /// <summary>The only place an incentive rule has an effect: what counts as doing well, relative to peers.</summary>
+    private double ScoreUnder(IncentiveRule rule, int p, double[] gdpGrowth, double[] incomeGrowth, double[] debtRatio)
+    {
+        double gdp = gdpGrowth[p] - PeerMean(gdpGrowth, p);
+        double income = incomeGrowth[p] - PeerMean(incomeGrowth, p);
+        var oc = Config.Officials;
+        return rule switch
+        {
+            IncentiveRule.Gdp => gdp,
+            IncentiveRule.HouseholdIncome => income,
+            _ => oc.MixedGdpWeight * gdp + (1 - oc.MixedGdpWeight) * income - oc.MixedDebtPenalty * debtRatio[p],
+        };
+    }
+
+    private static double PeerMean(double[] values, int self)
+    {
+        if (values.Length < 2) return 0;
+        double sum = 0;
+        for (int j = 0; j < values.Length; j++) if (j != self) sum += values[j];
+        return sum / (values.Length - 1);
+    }
+
+    private (double Min, double Max) LeverRange(int lever)
+    {
+        var lv = Config.Levers;
+        int S = Industry.Count;
+        LeverBounds b = lever < S ? lv.CapexSubsidy
+            : (lever - S) switch { 0 => lv.ProductionSubsidy, 1 => lv.BailoutPropensity, 2 => lv.WelfareShare, _ => lv.CreditEasing };
+        return (b.Min, b.Max);
+    }
+
+    /// <summary>
+    /// Imitation learning: judge last year's experiment, move part of the way towards the best peer under
+    /// one's own rule (herding), then try one random lever change for the coming year.
+    /// </summary>
+    private void LearnByImitation(double[] scores, double[] gdpGrowth, double[] incomeGrowth, double[] debtRatio)
+    {
+        var prov = Provinces;
+        var os = Officials;
+        var oc = Config.Officials;
+        int P = prov.Count, L = prov.LeverCount;
+
+        for (int p = 0; p < P; p++)
+        {
+            int lever = (int)prov.ExperimentLever[p];
+            if (lever < 0) continue;
+            if (scores[p] <= prov.ExperimentBaseline[p]) prov.Levers(p)[lever] = prov.ExperimentOldValue[p];
+            prov.ExperimentLever[p] = -1;
+        }
+
+        Array.Copy(prov.LeverValues, os.LeverSnapshot, prov.LeverValues.Length);
+        for (int p = 0; p < P; p++)
+        {
+            var levers = prov.Levers(p);
+            if (Config.Mechanisms.LeverImitation && P > 1)
+            {
+                int best = -1;
+                double bestScore = double.NegativeInfinity;
+                for (int other = 0; other < P; other++)
+                {
+                    if (other == p) continue;
+                    double s = ScoreUnder(prov.Rule[p], other, gdpGrowth, incomeGrowth, debtRatio);
+                    if (s > bestScore) (best, bestScore) = (other, s);
+                }
+                if (bestScore > scores[p])
+                    for (int l = 0; l < L; l++)
+                        levers[l] += oc.ImitationRate * (os.LeverSnapshot[best * L + l] - levers[l]);
+            }
+            Experiment(p, scores[p]);
+        }
+    }
+
+    /// <summary>A myopic official experiments only if it will still be in office to see the result.</summary>
+    private void Experiment(int p, double baseline)
+    {
+        var prov = Provinces;
+        var oc = Config.Officials;
+        if (oc.ExperimentSize <= 0 || oc.Tenure - prov.QuartersInOffice[p] < 4) return;
+        var rng = new CounterRng((ulong)Config.Seed, RngStreams.Experiment, Step, p);
+        int lever = rng.NextInt(prov.LeverCount);
+        var (min, max) = LeverRange(lever);
+        double delta = (rng.NextDouble() < 0.5 ? -1 : 1) * oc.ExperimentSize * (max - min);
+        var levers = prov.Levers(p);
+        double old = levers[lever];
+        double proposed = Math.Clamp(old + delta, min, max);
+        if (proposed == old) proposed = Math.Clamp(old - delta, min, max);
+        levers[lever] = proposed;
+        prov.ExperimentLever[p] = lever;
+        prov.ExperimentOldValue[p] = old;
+        prov.ExperimentBaseline[p] = baseline;
+    }
+
+    /// <summary>
+    /// Regression learning: estimate each lever's effect on the score (own rule) by ridge least squares over
+    /// provinces and recent years, then move each lever along the estimated gradient. One random experiment
+    /// per year keeps levers varied enough to estimate from.
+    /// </summary>
+    private void LearnByRegression(double[] scores, double[] gdpGrowth, double[] incomeGrowth, double[] debtRatio)
+    {
+        var prov = Provinces;
+        var os = Officials;
+        var oc = Config.Officials;
+        int P = prov.Count, L = prov.LeverCount;
+        int years = Math.Min(oc.RegressionYears, os.YearLevers.Count);
+        var proposed = (double[])prov.LeverValues.Clone();
+        if (years >= 1)
+        {
+            foreach (var rule in prov.Rule.Distinct().OrderBy(r => r))
+            {
+                // Rows: (year, province); levers at the start of that year, score under this rule over it.
+                int rows = years * P;
+                var x = Matrix<double>.Build.Dense(rows, L + 1);
+                var y = Vector<double>.Build.Dense(rows);
+                for (int yIndex = 0; yIndex < years; yIndex++)
+                {
+                    int year = os.YearLevers.Count - years + yIndex;
+                    var levers = os.YearLevers[year];
+                    var g = os.YearGdpGrowth[year + 1];
+                    var inc = os.YearIncomeGrowth[year + 1];
+                    var debt = os.YearDebtRatio[year + 1];
+                    for (int p = 0; p < P; p++)
+                    {
+                        int r = yIndex * P + p;
+                        x[r, 0] = 1;
+                        for (int l = 0; l < L; l++) x[r, l + 1] = levers[p * L + l];
+                        y[r] = ScoreUnder(rule, p, g, inc, debt);
+                    }
+                }
+                var gradient = RidgeGradient(x, y);
+                for (int p = 0; p < P; p++)
+                {
+                    if (prov.Rule[p] != rule) continue;
+                    for (int l = 0; l < L; l++)
+                    {
+                        var (min, max) = LeverRange(l);
+                        proposed[p * L + l] = Math.Clamp(proposed[p * L + l] + oc.RegressionStep * (max - min) * Math.Tanh(gradient[l]), min, max);
+                    }
+                }
+            }
+        }
+        Array.Copy(proposed, prov.LeverValues, proposed.Length);
+        for (int p = 0; p < P; p++)
+        {
+            prov.ExperimentLever[p] = -1;
+            Experiment(p, scores[p]);
+            prov.ExperimentLever[p] = -1;
+        }
+    }
+
+    /// <summary>Standardised ridge coefficients: effect of one standard deviation of each lever, in score standard deviations.</summary>
+    private static double[] RidgeGradient(Matrix<double> x, Vector<double> y)
+    {
+        int n = x.RowCount, k = x.ColumnCount - 1;
+        var result = new double[k];
+        double yMean = y.Average();
+        double ySd = Math.Sqrt(y.Sum(v => (v - yMean) * (v - yMean)) / Math.Max(1, n - 1));
+        if (!(ySd > 0)) return result;
+        var z = Matrix<double>.Build.Dense(n, k);
+        var sd = new double[k];
+        for (int l = 0; l < k; l++)
+        {
+            var column = x.Column(l + 1);
+            double mean = column.Average();
+            sd[l] = Math.Sqrt(column.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, n - 1));
+            for (int r = 0; r < n; r++) z[r, l] = sd[l] > 0 ? (x[r, l + 1] - mean) / sd[l] : 0;
+        }
+        var yz = (y - yMean) / ySd;
+        var gram = z.TransposeThisAndMultiply(z) + Matrix<double>.Build.DenseIdentity(k) * n * 0.1;
+        var beta = gram.Solve(z.TransposeThisAndMultiply(yz));
+        for (int l = 0; l < k; l++) result[l] = sd[l] > 0 ? beta[l] : 0;
+        return result;
+    }
+
+    /// <summary>Year-end records; officials at the end of tenure are promoted (or retire) and replaced.</summary>
+    private void RecordYearAndPromote(double[] scores, double[] gdpGrowth, double[] incomeGrowth)
+    {
+        var prov = Provinces;
+        var os = Officials;
+        int P = prov.Count;
+        double mean = scores.Average();
+        double sd = Math.Sqrt(scores.Sum(s => (s - mean) * (s - mean)) / Math.Max(1, P - 1));
+        for (int p = 0; p < P; p++)
+        {
+            string evt = "none";
+            double probability = double.NaN;
+            int officialId = (int)prov.OfficialId[p];
+            int quarters = (int)prov.QuartersInOffice[p];
+            if (prov.QuartersInOffice[p] >= Config.Officials.Tenure)
+            {
+                double z = sd > 0 ? (scores[p] - mean) / sd : 0;
+                probability = 1 / (1 + Math.Exp(-Config.Officials.PromotionStrength * z));
+                var rng = new CounterRng((ulong)Config.Seed, RngStreams.Promotion, Step, p);
+                evt = rng.NextDouble() < probability ? "promoted" : "retired";
+                // The successor inherits the levers (policy inertia) and the province's rule.
+                prov.OfficialId[p] = os.NextOfficialId++;
+                prov.QuartersInOffice[p] = 0;
+                prov.ExperimentLever[p] = -1;
+            }
+            OfficialRecords.Add(new OfficialRecord(Step, p, officialId, prov.Rule[p], quarters, scores[p],
+                gdpGrowth[p], incomeGrowth[p], evt, probability, prov.Levers(p).ToArray()));
+        }
+    }
+}

@@ -1,0 +1,268 @@
+using AgentSim.Model.State;
+
+namespace AgentSim.Model;
+
+public sealed partial class Simulation
+{
+    /// <summary>
+    /// Phases 11-12: firm flows reduced by province, the goods bought by each province, local budgets,
+    /// households (closed-form within the quarter), GDP both ways, central government and sector balances.
+    /// </summary>
+    private void ComputeProvincesAndNation()
+    {
+        var k = _kernels;
+        var prov = Provinces;
+        var ind = Industries;
+        var nation = Nation;
+        var cfg = Config;
+        var gov = cfg.Government;
+        var hh = cfg.Households;
+        int P = prov.Count, S = Industry.Count;
+
+        prov.StateInvestmentNext.CopyTo(prov.StateInvestment, 0);
+
+        // Firm-sourced flows and end-of-quarter stocks, reduced in chunk order.
+        Span<double> flows = stackalloc double[P * FirmKernels.PfCount];
+        flows.Clear();
+        for (int c = 0; c < k.Chunks; c++)
+        {
+            var chunk = k.ProvinceFlows.AsSpan(c * P * FirmKernels.PfCount, P * FirmKernels.PfCount);
+            for (int j = 0; j < flows.Length; j++) flows[j] += chunk[j];
+        }
+        Span<double> stocks = stackalloc double[P * FirmKernels.PoCount];
+        stocks.Clear();
+        for (int c = 0; c < k.Chunks; c++)
+        {
+            var chunk = k.ProvinceStocks.AsSpan(c * P * FirmKernels.PoCount, P * FirmKernels.PoCount);
+            for (int j = 0; j < stocks.Length; j++) stocks[j] += chunk[j];
+        }
+
+        // Goods bought by each province: consumer goods by last quarter's consumption, the rest by construction activity.
+        double consumerValue = 0, constructionValue = 0, rebateValue = 0;
+        for (int s = 0; s < S; s++)
+        {
+            double domestic = ind.Revenue[s] * (1 - ind.ExportShare[s]);
+            double consumer = domestic * ind.ConsumerShareOfDomestic[s];
+            consumerValue += consumer;
+            constructionValue += domestic - consumer;
+            rebateValue += ind.Rebate[s] * consumer;
+        }
+        double consumptionWeight = 0, constructionWeight = 0;
+        for (int p = 0; p < P; p++)
+        {
+            consumptionWeight += prov.Consumption[p];
+            constructionWeight += prov.ConstructionSales[p];
+        }
+        Span<double> nextStateInvestment = stackalloc double[P];
+        Span<double> consumptionShare = stackalloc double[P];
+        Span<double> constructionShare = stackalloc double[P];
+        for (int p = 0; p < P; p++)
+        {
+            consumptionShare[p] = prov.Consumption[p] / consumptionWeight;
+            constructionShare[p] = prov.ConstructionSales[p] / constructionWeight;
+        }
+
+        double lambda = hh.ServicesLabourShare + hh.ServicesDividendShare;
+        double expectedDeflation = Math.Max(0, -prov.InflationExpectation[0]);
+        int welfareLever = LeverLayout.WelfareShare(S);
+        double vatCentral = 0, servicesTax = 0, transfers = 0, cofunding = 0, tradeInCentral = 0, stateInvestment = 0;
+        double nlHouseholds = 0, nlFirms = 0, nlServices = 0, nlBanks = 0, nlLocal = 0, bankInterest = 0, bankLosses = 0;
+        double gdp = 0, gdpReal = 0, consumption = 0, investment = 0, government = 0, netExports = 0, exports = 0, imports = 0;
+        double income = 0, firmInvestment = 0;
+
+        for (int p = 0; p < P; p++)
+        {
+            int o = p * FirmKernels.PfCount;
+            prov.Revenue[p] = flows[o + FirmKernels.PfRevenue];
+            prov.ExportRevenue[p] = flows[o + FirmKernels.PfExportRevenue];
+            prov.FirmWages[p] = flows[o + FirmKernels.PfWages];
+            prov.IndustrialEmployment[p] = flows[o + FirmKernels.PfEmployment];
+            prov.ImportedMaterials[p] = flows[o + FirmKernels.PfImportedMaterials];
+            prov.DomesticMaterials[p] = flows[o + FirmKernels.PfDomesticMaterials];
+            prov.InventoryInvestment[p] = flows[o + FirmKernels.PfInventoryInvestment];
+            prov.Vat[p] = flows[o + FirmKernels.PfVat];
+            prov.FirmInterest[p] = flows[o + FirmKernels.PfInterest];
+            prov.ProductionSubsidies[p] = flows[o + FirmKernels.PfProductionSubsidy];
+            prov.CapexSubsidiesLocal[p] += flows[o + FirmKernels.PfCapexSubsidyLocal];
+            prov.CapexSubsidiesCentral[p] += flows[o + FirmKernels.PfCapexSubsidyCentral];
+            prov.FirmCapex[p] += flows[o + FirmKernels.PfCapex];
+            prov.CapexToConstruction[p] += flows[o + FirmKernels.PfCapexToConstruction];
+            prov.LandSales[p] += flows[o + FirmKernels.PfLand];
+            prov.Dividends[p] = flows[o + FirmKernels.PfDividends];
+            prov.FirmProfit[p] = flows[o + FirmKernels.PfProfit];
+            prov.RealFirmValueAdded[p] = flows[o + FirmKernels.PfRealValueAdded];
+            prov.FirmNetPositionStart[p] = flows[o + FirmKernels.PfNetPositionStart];
+            int so = p * FirmKernels.PoCount;
+            prov.FirmCash[p] = stocks[so + FirmKernels.PoCash];
+            prov.FirmDebt[p] = stocks[so + FirmKernels.PoDebt];
+            prov.FirmsAlive[p] = stocks[so + FirmKernels.PoFirms];
+            prov.Zombies[p] = stocks[so + FirmKernels.PoZombies];
+
+            prov.ConsumerGoods[p] = consumerValue * consumptionShare[p];
+            prov.ConstructionPurchases[p] = constructionValue * constructionShare[p];
+            prov.TradeInRebates[p] = rebateValue * consumptionShare[p];
+            prov.TradeInLocal[p] = (1 - gov.TradeInCentralShare) * prov.TradeInRebates[p];
+
+            // Local budget: revenue, committed spending, then programme spending split by the welfare lever.
+            double previousGdp = prov.PreviousGdp[p];
+            prov.LocalDebtStart[p] = prov.LocalDebt[p];
+            prov.CentralTransfers[p] = gov.CentralTransferRate * previousGdp;
+            double vatLocal = gov.VatLocalShare * prov.Vat[p];
+            prov.LocalRevenue[p] = vatLocal + prov.LandSales[p] + prov.CentralTransfers[p];
+            double debtRatio = prov.LocalDebtStart[p] / (4 * previousGdp);
+            prov.LocalInterest[p] = (gov.LocalDebtRate + gov.LocalDebtRateSlope * Math.Max(0, debtRatio)) * prov.LocalDebtStart[p];
+            double committed = prov.CapexSubsidiesLocal[p] + prov.ProductionSubsidies[p] + prov.Bailouts[p]
+                               + prov.LocalInterest[p] + prov.LgfvLosses[p] + prov.TradeInLocal[p];
+            double programme = Math.Max(gov.MinProgrammeShare * prov.LocalRevenue[p],
+                (1 + gov.AllowedDeficitShare) * prov.LocalRevenue[p] - committed);
+            double welfareShare = Lever(p, welfareLever);
+            prov.Welfare[p] = welfareShare * programme;
+            prov.GovernmentConsumption[p] = (1 - welfareShare) * gov.GovernmentConsumptionShare * programme;
+            prov.Infrastructure[p] = (1 - welfareShare) * (1 - gov.GovernmentConsumptionShare) * programme;
+            prov.LocalSpending[p] = committed + programme;
+            prov.LocalDebt[p] = prov.LocalDebtStart[p] + prov.LocalSpending[p] - prov.LocalRevenue[p];
+
+            // Households: propensity to consume from the safety net, job losses and deflation expectations.
+            double jobLoss = prov.PreviousEmployment[p] > 0
+                ? Math.Max(0, (prov.PreviousEmployment[p] - prov.IndustrialEmployment[p]) / prov.PreviousEmployment[p]) : 0;
+            prov.JobLossShare[p] = jobLoss;
+            if (!nation.SafetyNetInitialised)
+            {
+                // Start each province at the safety net its initial welfare spending sustains.
+                double dataIncome = prov.DataIncomePerCapita[p] * prov.Population[p] / 4 / 1e9;
+                prov.SafetyNet[p] = hh.SafetyNetBuildRate * prov.Welfare[p] / dataIncome / hh.SafetyNetDecay;
+            }
+            double propensity = Math.Clamp(hh.BasePropensity + hh.SafetyNetEffect * prov.SafetyNet[p]
+                                           - hh.JobLossEffect * jobLoss - hh.DeflationEffect * expectedDeflation,
+                hh.MinPropensity, hh.MaxPropensity);
+            prov.PropensityToConsume[p] = propensity;
+
+            // Household income solves income = direct income + lambda * (services and construction value added),
+            // where that value added itself depends on consumption and housing out of income.
+            double direct = prov.FirmWages[p] + prov.Dividends[p] + prov.Welfare[p] + prov.TradeInRebates[p];
+            double exogenousDemand = -prov.ConsumerGoods[p] + prov.GovernmentConsumption[p] + prov.DomesticMaterials[p]
+                                     + prov.CapexToConstruction[p] + prov.Infrastructure[p] + prov.StateInvestment[p]
+                                     - prov.ConstructionPurchases[p];
+            double householdIncome = (direct + lambda * exogenousDemand) / (1 - lambda * (propensity + hh.HousingRate));
+            prov.HouseholdIncome[p] = householdIncome;
+            prov.Consumption[p] = propensity * householdIncome;
+            prov.Housing[p] = hh.HousingRate * householdIncome;
+            prov.ServicesConsumption[p] = prov.Consumption[p] - prov.ConsumerGoods[p];
+            prov.ServicesValueAdded[p] = prov.ServicesConsumption[p] + prov.GovernmentConsumption[p] + prov.DomesticMaterials[p];
+            prov.ConstructionSales[p] = prov.CapexToConstruction[p] + prov.Housing[p] + prov.Infrastructure[p] + prov.StateInvestment[p];
+            prov.ConstructionValueAdded[p] = prov.ConstructionSales[p] - prov.ConstructionPurchases[p];
+            double aggregateValueAdded = prov.ServicesValueAdded[p] + prov.ConstructionValueAdded[p];
+            prov.ServicesTax[p] = gov.ServicesTaxRate * aggregateValueAdded;
+            prov.RetainedServices[p] = (1 - lambda - gov.ServicesTaxRate) * aggregateValueAdded;
+            prov.Wages[p] = prov.FirmWages[p] + hh.ServicesLabourShare * aggregateValueAdded;
+            prov.HouseholdDividends[p] = prov.Dividends[p] + hh.ServicesDividendShare * aggregateValueAdded;
+            prov.Transfers[p] = prov.Welfare[p] + prov.TradeInRebates[p];
+            prov.ServicesEmployment[p] = hh.ServicesLabourShare * aggregateValueAdded / hh.ServicesWage;
+            prov.SafetyNet[p] = prov.SafetyNet[p] * (1 - hh.SafetyNetDecay)
+                                + hh.SafetyNetBuildRate * (householdIncome > 0 ? prov.Welfare[p] / householdIncome : 0);
+
+            // GDP both ways.
+            prov.Investment[p] = prov.CapexToConstruction[p] + prov.InventoryInvestment[p] + prov.Housing[p]
+                                 + prov.Infrastructure[p] + prov.StateInvestment[p];
+            prov.NetExports[p] = prov.Revenue[p] - prov.ConsumerGoods[p] - prov.ConstructionPurchases[p] - prov.ImportedMaterials[p];
+            prov.GdpExpenditure[p] = prov.Consumption[p] + prov.Investment[p] + prov.GovernmentConsumption[p] + prov.NetExports[p];
+            double firmValueAdded = prov.Revenue[p] + prov.InventoryInvestment[p] - prov.ImportedMaterials[p] - prov.DomesticMaterials[p];
+            prov.GdpValueAdded[p] = firmValueAdded + prov.ServicesValueAdded[p] + prov.ConstructionValueAdded[p];
+            prov.GdpReal[p] = prov.RealFirmValueAdded[p] + aggregateValueAdded;
+            prov.GdpRealForScore[p] = prov.GdpReal[p] - (cfg.Mechanisms.InvestmentInScore ? 0 : prov.CapexToConstruction[p]);
+
+            // Burn-in calibration: next quarter's state investment moves the province's GDP towards its data value.
+            double multiplier = 1 - lambda * (propensity + hh.HousingRate);
+            nextStateInvestment[p] = InBurnIn
+                ? Math.Max(0, prov.StateInvestment[p] + ModelConstants.CalibrationGain * (prov.DataGdp[p] - prov.GdpExpenditure[p]) * multiplier)
+                : prov.StateInvestment[p] * (1 + gov.StateInvestmentGrowth);
+
+            // Sector balances (net lending), from flows.
+            double firmNetLending = prov.Revenue[p] - prov.FirmWages[p] - prov.ImportedMaterials[p] - prov.DomesticMaterials[p]
+                                    - prov.Vat[p] - prov.FirmInterest[p] + prov.ProductionSubsidies[p]
+                                    + prov.CapexSubsidiesLocal[p] + prov.CapexSubsidiesCentral[p] + prov.Bailouts[p]
+                                    + prov.WriteOffs[p] - prov.Dividends[p] - prov.FirmCapex[p];
+            prov.FirmNetLending[p] = firmNetLending;
+            nlFirms += firmNetLending;
+            nlHouseholds += householdIncome - prov.Consumption[p] - prov.Housing[p];
+            nlServices += prov.RetainedServices[p];
+            nlLocal += prov.LocalRevenue[p] - prov.LocalSpending[p];
+            bankInterest += prov.FirmInterest[p] + prov.LocalInterest[p];
+            bankLosses += prov.WriteOffs[p] - prov.LgfvLosses[p];
+            nlBanks += prov.FirmInterest[p] + prov.LocalInterest[p] - prov.WriteOffs[p] + prov.LgfvLosses[p];
+
+            vatCentral += (1 - gov.VatLocalShare) * prov.Vat[p];
+            servicesTax += prov.ServicesTax[p];
+            transfers += prov.CentralTransfers[p];
+            cofunding += prov.CapexSubsidiesCentral[p];
+            tradeInCentral += gov.TradeInCentralShare * prov.TradeInRebates[p];
+            stateInvestment += prov.StateInvestment[p];
+
+            gdp += prov.GdpExpenditure[p];
+            gdpReal += prov.GdpReal[p];
+            consumption += prov.Consumption[p];
+            investment += prov.Investment[p];
+            government += prov.GovernmentConsumption[p];
+            netExports += prov.NetExports[p];
+            exports += prov.ExportRevenue[p];
+            imports += prov.ImportedMaterials[p];
+            income += householdIncome;
+            firmInvestment += prov.CapexToConstruction[p];
+        }
+        nation.SafetyNetInitialised = true;
+
+        nation.VatCentral = vatCentral;
+        nation.ServicesTax = servicesTax;
+        nation.CentralTransfers = transfers;
+        nation.CentralCapexCofunding = cofunding;
+        nation.CentralTradeIn = tradeInCentral;
+        nation.StateInvestment = stateInvestment;
+        nation.CentralRevenue = vatCentral + servicesTax;
+        nation.CentralSpending = transfers + cofunding + tradeInCentral + stateInvestment;
+        nation.CentralDebtStart = nation.CentralDebt;
+        nation.CentralDebt += nation.CentralSpending - nation.CentralRevenue;
+        nation.BankInterestIncome = bankInterest;
+        nation.BankWriteOffLosses = bankLosses;
+        nation.NetLendingHouseholds = nlHouseholds;
+        nation.NetLendingFirms = nlFirms;
+        nation.NetLendingServicesAndConstruction = nlServices;
+        nation.NetLendingBanks = nlBanks;
+        nation.NetLendingLocalGovernments = nlLocal;
+        nation.NetLendingCentralGovernment = nation.CentralRevenue - nation.CentralSpending;
+        nation.NetLendingRestOfWorld = imports - exports;
+        nation.Gdp = gdp;
+        nation.GdpReal = gdpReal;
+        nation.Consumption = consumption;
+        nation.Investment = investment;
+        nation.GovernmentConsumption = government;
+        nation.NetExports = netExports;
+        nation.Exports = exports;
+        nation.Imports = imports;
+        nation.HouseholdIncome = income;
+        nation.FirmCapacityInvestment = firmInvestment;
+
+        // Consumer prices: modelled goods at their base-period weight in consumption, services at a constant price.
+        if (Step == -Config.BurnIn)
+        {
+            double goods = 0;
+            for (int p = 0; p < P; p++) goods += prov.ConsumerGoods[p];
+            nation.ConsumerGoodsWeightInCpi = consumption > 0 ? goods / consumption : 0;
+        }
+        nation.PreviousConsumerPriceIndex = nation.ConsumerPriceIndex;
+        nation.ConsumerPriceIndex = nation.ConsumerGoodsWeightInCpi * nation.ConsumerGoodsPriceIndex + (1 - nation.ConsumerGoodsWeightInCpi);
+        double inflation = nation.ConsumerPriceIndex / nation.PreviousConsumerPriceIndex - 1;
+        double realConsumption = consumption / nation.ConsumerPriceIndex;
+        if (Step <= -1 || nation.InitialRealConsumption == 0) nation.InitialRealConsumption = realConsumption;
+        nation.RealConsumptionRatio = InBurnIn ? 1 : realConsumption / nation.InitialRealConsumption;
+
+        for (int p = 0; p < P; p++)
+        {
+            prov.InflationExpectation[p] += hh.InflationExpectationWeight * (inflation - prov.InflationExpectation[p]);
+            prov.IncomePerCapitaReal[p] = prov.HouseholdIncome[p] * 4 * 1e9 / prov.Population[p] / nation.ConsumerPriceIndex;
+            prov.PreviousGdp[p] = prov.GdpExpenditure[p];
+            prov.PreviousEmployment[p] = prov.IndustrialEmployment[p];
+        }
+        // Next quarter's state investment (this quarter's is what the outputs report as spent).
+        nextStateInvestment.CopyTo(prov.StateInvestmentNext);
+    }
+}

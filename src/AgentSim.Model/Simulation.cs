@@ -1,0 +1,83 @@
+using AgentSim.Config;
+using AgentSim.Core;
+using AgentSim.Model.State;
+
+namespace AgentSim.Model;
+
+/// <summary>
+/// One simulated economy. Owns the parameters, the state and the worker pool; <see cref="Advance"/>
+/// runs one quarter through the phases of MODEL.md section 3. Steps before 0 are the burn-in.
+/// </summary>
+public sealed partial class Simulation : IDisposable
+{
+    private readonly WorkerPool _pool;
+    private readonly FirmKernels _kernels;
+
+    public Simulation(SimulationConfig config, IReadOnlyList<ProvinceRow> provinces, int threads = 0)
+    {
+        Config = config;
+        Industry = new IndustryParameters(config.Industries);
+        int industries = Industry.Count;
+        Firms = new FirmArrays();
+        Provinces = new ProvinceState(provinces.Count, industries);
+        Industries = new IndustryState(industries);
+        Nation = new NationState();
+        ProvinceRows = provinces;
+        _pool = new WorkerPool(threads > 0 ? threads : config.Threads);
+        Initialisation.Populate(this);
+        _kernels = new FirmKernels(this);
+        Step = -config.BurnIn;
+    }
+
+    public SimulationConfig Config { get; }
+    public IndustryParameters Industry { get; }
+    public FirmArrays Firms { get; }
+    public ProvinceState Provinces { get; }
+    public IndustryState Industries { get; }
+    public NationState Nation { get; }
+    public IReadOnlyList<ProvinceRow> ProvinceRows { get; }
+    public int Threads => _pool.Threads;
+
+    /// <summary>The step the next call to <see cref="Advance"/> runs; negative during the burn-in.</summary>
+    public int Step { get; private set; }
+
+    /// <summary>Year-end official records produced by the last step (empty in other quarters).</summary>
+    public List<OfficialRecord> OfficialRecords { get; } = new();
+
+    internal OfficialsState Officials { get; set; } = null!;
+    internal Queue<int> FreeSlots { get; } = new();
+
+    public bool InBurnIn => Step < 0;
+
+    /// <summary>Quarters since trends started (trends start at step 0, after the burn-in).</summary>
+    internal int TrendQuarters => Math.Max(0, Step);
+
+    /// <summary>Runs the burn-in quarters (nothing is recorded).</summary>
+    public void RunBurnIn()
+    {
+        while (Step < 0) Advance();
+    }
+
+    /// <summary>Runs one quarter.</summary>
+    public void Advance()
+    {
+        OfficialRecords.Clear();
+        ApplyRuleSchedule();
+        UpdateLearningCurves();
+        _kernels.RunProductionAndPricing(_pool);
+        ComputeDemand();
+        _kernels.RunMarketClearing(_pool);
+        _kernels.RunAccountsAndInvestment(_pool);
+        ResolveDistress();
+        RunEntry();
+        _kernels.RunObservation(_pool);
+        ComputeIndustryIndicators();
+        ComputeProvincesAndNation();
+        RunOfficials();
+        Step++;
+    }
+
+    public void Dispose() => _pool.Dispose();
+
+    internal double Lever(int province, int lever) => Provinces.LeverValues[province * Provinces.LeverCount + lever];
+}
