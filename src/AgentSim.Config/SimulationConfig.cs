@@ -144,10 +144,13 @@ public sealed class FirmBehaviourConfig
     [Param("Minimum utilisation kept by firms under employment pressure (state-owned, or in provinces paying production subsidies).", Unit = "fraction", Min = 0, Max = 1)]
     public double UtilisationFloor { get; set; } = 0.7;
 
+    [Param("Relative band around the target inventory inside which the markup is left alone: above (1+band) times the target it falls, below (1-band) times the target (or sold out) it rises.", Unit = "fraction", Min = 0, Max = 1)]
+    public double InventoryBand { get; set; } = 0.5;
+
     [Param("Markup cut when inventories exceed the target (rho_down).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
     public double MarkupDown { get; set; } = 0.02;
 
-    [Param("Markup rise when a firm sells out (rho_up).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
+    [Param("Markup rise when a firm sells out or its inventory is well below target (rho_up).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
     public double MarkupUp { get; set; } = 0.015;
 
     [Param("How far below cost a firm with a soft budget or deep cash may price (m_floor).", Unit = "fraction", Min = 0, Max = 1)]
@@ -156,8 +159,8 @@ public sealed class FirmBehaviourConfig
     [Param("Highest markup a firm will set.", Unit = "fraction", Min = 0, Max = 5)]
     public double MaxMarkup { get; set; } = 0.6;
 
-    [Param("Baseline desired capacity growth phi0.", Unit = "fraction per quarter", Min = -1, Max = 1)]
-    public double InvestmentBase { get; set; } = 0.02;
+    [Param("Desired net capacity growth phi0 on top of replacing depreciation.", Unit = "fraction per quarter", Min = -1, Max = 1)]
+    public double InvestmentBase { get; set; } = 0.005;
 
     [Param("Response of desired capacity growth to utilisation above target (phi1).", Min = 0, Max = 10)]
     public double InvestmentUtilisation { get; set; } = 0.25;
@@ -166,10 +169,10 @@ public sealed class FirmBehaviourConfig
     public double InvestmentProfit { get; set; } = 0.5;
 
     [Param("Response of desired capacity growth to the province's capex subsidy rate for the industry (phi3).", Min = 0, Max = 10)]
-    public double InvestmentSubsidy { get; set; } = 0.15;
+    public double InvestmentSubsidy { get; set; } = 0.1;
 
     [Param("Response of desired capacity growth to the province's credit easing lever (phi4).", Min = 0, Max = 10)]
-    public double InvestmentCredit { get; set; } = 0.05;
+    public double InvestmentCredit { get; set; } = 0.02;
 
     [Param("Utilisation at which firms neither add nor cut planned capacity growth (u*).", Unit = "fraction", Min = 0.1, Max = 1)]
     public double TargetUtilisation { get; set; } = 0.8;
@@ -274,7 +277,7 @@ public sealed class HouseholdsConfig
     public double MaxPropensity { get; set; } = 0.9;
 
     [Param("Safety-net index built per unit of welfare transfers relative to household income, per quarter.", Min = 0, Max = 100)]
-    public double SafetyNetBuildRate { get; set; } = 0.6;
+    public double SafetyNetBuildRate { get; set; } = 0.07;
 
     [Param("Share of the safety-net index that erodes each quarter.", Unit = "fraction per quarter", Min = 0, Max = 1)]
     public double SafetyNetDecay { get; set; } = 0.03;
@@ -283,10 +286,10 @@ public sealed class HouseholdsConfig
     public double HousingRate { get; set; } = 0.1;
 
     [Param("Share of services and construction value added paid to households as wages.", Unit = "fraction", Min = 0, Max = 1)]
-    public double ServicesLabourShare { get; set; } = 0.5;
+    public double ServicesLabourShare { get; set; } = 0.45;
 
     [Param("Share of services and construction value added paid to households as dividends and mixed income.", Unit = "fraction", Min = 0, Max = 1)]
-    public double ServicesDividendShare { get; set; } = 0.12;
+    public double ServicesDividendShare { get; set; } = 0.08;
 
     [Param("Wage per services worker per quarter, used to count services jobs.", Unit = "CNY bn per worker per quarter", Min = 1e-7, Max = 1)]
     public double ServicesWage { get; set; } = 2.0e-5;
@@ -310,13 +313,13 @@ public sealed class GovernmentConfig
     public double LandShareOfCapex { get; set; } = 0.1;
 
     [Param("Central transfers to each province as a share of its previous-quarter GDP.", Unit = "fraction", Min = 0, Max = 1)]
-    public double CentralTransferRate { get; set; } = 0.17;
+    public double CentralTransferRate { get; set; } = 0.26;
 
     [Param("Share of the province's programme spending (after subsidies, bailouts and interest) that is government consumption; welfare takes its lever share, the rest is infrastructure.", Unit = "fraction", Min = 0, Max = 1)]
     public double GovernmentConsumptionShare { get; set; } = 0.72;
 
     [Param("Deficit the province may run, as a share of its revenue.", Unit = "fraction", Min = 0, Max = 2)]
-    public double AllowedDeficitShare { get; set; } = 0.1;
+    public double AllowedDeficitShare { get; set; } = 0.03;
 
     [Param("Lowest programme spending kept when committed spending exceeds the budget, as a share of revenue.", Unit = "fraction", Min = 0, Max = 2)]
     public double MinProgrammeShare { get; set; } = 0.6;
@@ -363,8 +366,11 @@ public sealed class OfficialsConfig
     [Param("Share of the gap to the top-scoring peer's levers closed each year.", Unit = "fraction", Min = 0, Max = 1)]
     public double ImitationRate { get; set; } = 0.3;
 
+    [Param("Weight of the past in a province's track record (smoothed yearly growth) that peers imitate; 0 uses only the last year.", Unit = "fraction", Min = 0, Max = 0.99)]
+    public double TrackRecordMemory { get; set; } = 0.6;
+
     [Param("Size of one experiment, as a share of the lever's range.", Unit = "fraction", Min = 0, Max = 1)]
-    public double ExperimentSize { get; set; } = 0.1;
+    public double ExperimentSize { get; set; } = 0.2;
 
     [Param("Step along the estimated score gradient in regression learning, as a share of each lever's range per unit of standardised effect.", Min = 0, Max = 1)]
     public double RegressionStep { get; set; } = 0.1;
@@ -405,7 +411,7 @@ public sealed class LeversConfig
     public double CapexSubsidyStrategicInitial { get; set; } = 0.08;
 
     [Param("Production subsidy rate (share of revenue paid to local firms); positive values put firms under employment pressure.")]
-    public LeverBounds ProductionSubsidy { get; set; } = new(0, 0.08, 0.01);
+    public LeverBounds ProductionSubsidy { get; set; } = new(0, 0.08, 0.0);
 
     [Param("Bailout propensity: willingness to rescue a failing firm, weighted by its employment.")]
     public LeverBounds BailoutPropensity { get; set; } = new(0, 1, 0.4);

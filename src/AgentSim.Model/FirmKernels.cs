@@ -85,20 +85,21 @@ internal sealed class FirmKernels
         int firms = _sim.Firms.Count;
         int chunks = Math.Max(1, Chunking.ChunkCount(firms, _chunkSize));
         int P = _sim.Provinces.Count, S = _sim.Industry.Count;
-        if (Weight.Length < _sim.Firms.Capacity.Length) Weight = new double[_sim.Firms.Capacity.Length];
-        if (chunks > _chunks || ProvinceFlows.Length == 0)
+        if (chunks > DistressedCount.Length)
         {
-            int n = Math.Max(chunks, _chunks);
-            ProvinceFlows = new double[n * P * PfCount];
-            PricingSums = new double[n * S * IpCount];
-            MarketSums = new double[n * S * ImCount];
-            IndustryFlows = new double[n * S * IaCount];
-            CellCounts = new double[n * P * S];
-            ProvinceStocks = new double[n * P * PoCount];
-            IndustryStocks = new double[n * S * IoCount];
-            Distressed = new int[n * _chunkSize];
-            DistressedCount = new int[n];
+            // Grow, keeping what earlier passes of this quarter wrote: entrants can add chunks mid-quarter.
+            int n = chunks + chunks / 4;
+            Array.Resize(ref ProvinceFlows, n * P * PfCount);
+            Array.Resize(ref PricingSums, n * S * IpCount);
+            Array.Resize(ref MarketSums, n * S * ImCount);
+            Array.Resize(ref IndustryFlows, n * S * IaCount);
+            Array.Resize(ref CellCounts, n * P * S);
+            Array.Resize(ref ProvinceStocks, n * P * PoCount);
+            Array.Resize(ref IndustryStocks, n * S * IoCount);
+            Array.Resize(ref Distressed, n * _chunkSize);
+            Array.Resize(ref DistressedCount, n);
         }
+        if (Weight.Length < _sim.Firms.Capacity.Length) Array.Resize(ref Weight, _sim.Firms.Capacity.Length);
         _chunks = chunks;
     }
 
@@ -173,6 +174,7 @@ internal sealed class FirmKernels
             int slot = Initialisation.Mod(sim.Step, L);
             double beta = fb.ExpectationSmoothing, targetInventory = fb.TargetInventoryRatio;
             double floor = fb.UtilisationFloor, maxInventory = fb.MaxInventoryQuarters;
+            double band = fb.InventoryBand;
             double markupDown = fb.MarkupDown, markupUp = fb.MarkupUp, belowCost = fb.BelowCostFloor, maxMarkup = fb.MaxMarkup;
             bool floors = cfg.Mechanisms.ProductionFloors, softBudget = cfg.Mechanisms.SoftBudget;
             double bailoutThreshold = cfg.EntryExit.BailoutThreshold;
@@ -208,8 +210,9 @@ internal sealed class FirmKernels
                 // Markup adapts to inventories; below-cost pricing needs a soft budget or deep cash.
                 double unitCost = par.UnitCost[s] * ind.CostIndex[s] * f.CostFactor[i];
                 double markup = f.Markup[i];
-                if (inventory > targetInventory * expected) markup -= markupDown;
-                else if (f.SoldOut[i] != 0) markup += markupUp;
+                double target = targetInventory * expected;
+                if (inventory > (1 + band) * target) markup -= markupDown;
+                else if (f.SoldOut[i] != 0 || inventory < (1 - band) * target) markup += markupUp;
                 double weightOfJobs = k.MeanOutput[s] > 0 ? lastOutput / k.MeanOutput[s] : 1;
                 bool expectsBailout = softBudget && (f.StateOwned[i] != 0
                     || levers[p * leverCount + bailoutLever] * weightOfJobs > bailoutThreshold);
@@ -354,9 +357,9 @@ internal sealed class FirmKernels
                 // Investment: desired growth, financed by cash, then loans (soft budgets ignore leverage).
                 double subsidyRate = levers[lv + s];
                 double credit = levers[lv + creditLever];
-                double growth = phi0 + phi1 * (smoothedU - targetU) + phi2 * (smoothedR - loanRate)
+                double growth = par.Depreciation[s] + phi0 + phi1 * (smoothedU - targetU) + phi2 * (smoothedR - loanRate)
                                 + phi3 * subsidyRate + phi4 * credit;
-                growth = cash < 0 ? 0 : Math.Clamp(growth, 0, maxGrowth);
+                growth = cash < 0 ? 0 : Math.Clamp(growth, 0, par.Depreciation[s] + maxGrowth);
                 double capex = growth * capitalBook;
                 double debt = f.Debt[i];
                 double loan = 0, subsidy = 0;

@@ -42,6 +42,14 @@ public sealed partial class Simulation
             scores[p] = ScoreUnder(prov.Rule[p], p, gdpGrowth, incomeGrowth, debtRatio);
         Array.Copy(scores, prov.Score, P);
 
+        // Track records: recent growth, smoothed over years, so that imitation follows sustained success, not one lucky year.
+        double memory = Config.Officials.TrackRecordMemory;
+        for (int p = 0; p < P; p++)
+        {
+            bool first = os.YearGdpGrowth.Count == 0;
+            prov.GdpGrowthRecord[p] = first ? gdpGrowth[p] : memory * prov.GdpGrowthRecord[p] + (1 - memory) * gdpGrowth[p];
+            prov.IncomeGrowthRecord[p] = first ? incomeGrowth[p] : memory * prov.IncomeGrowthRecord[p] + (1 - memory) * incomeGrowth[p];
+        }
         os.YearGdpGrowth.Add(gdpGrowth);
         os.YearIncomeGrowth.Add(incomeGrowth);
         os.YearDebtRatio.Add(debtRatio);
@@ -98,8 +106,8 @@ public sealed partial class Simulation
     }
 
     /// <summary>
-    /// Imitation learning: judge last year's experiment, move part of the way towards the best peer under
-    /// one's own rule (herding), then try one random lever change for the coming year.
+    /// Imitation learning: judge last year's experiment, move part of the way towards the peer with the best
+    /// track record under one's own rule (herding), then try one random lever change for the coming year.
     /// </summary>
     private void LearnByImitation(double[] scores, double[] gdpGrowth, double[] incomeGrowth, double[] debtRatio)
     {
@@ -112,6 +120,8 @@ public sealed partial class Simulation
         {
             int lever = (int)prov.ExperimentLever[p];
             if (lever < 0) continue;
+            // Growth scores reward a change once (a level shift), so the experiment is judged against the
+            // official's own track record rather than against last year's score, which may hold an earlier one-off gain.
             if (scores[p] <= prov.ExperimentBaseline[p]) prov.Levers(p)[lever] = prov.ExperimentOldValue[p];
             prov.ExperimentLever[p] = -1;
         }
@@ -127,15 +137,25 @@ public sealed partial class Simulation
                 for (int other = 0; other < P; other++)
                 {
                     if (other == p) continue;
-                    double s = ScoreUnder(prov.Rule[p], other, gdpGrowth, incomeGrowth, debtRatio);
+                    double s = ScoreUnder(prov.Rule[p], other, prov.GdpGrowthRecord, prov.IncomeGrowthRecord, debtRatio);
                     if (s > bestScore) (best, bestScore) = (other, s);
                 }
-                if (bestScore > scores[p])
+                if (bestScore > ScoreUnder(prov.Rule[p], p, prov.GdpGrowthRecord, prov.IncomeGrowthRecord, debtRatio))
                     for (int l = 0; l < L; l++)
                         levers[l] += oc.ImitationRate * (os.LeverSnapshot[best * L + l] - levers[l]);
             }
-            Experiment(p, scores[p]);
+            Experiment(p, TrackRecord(p, scores[p]));
         }
+    }
+
+    /// <summary>Mean relative score of the official over its years in office so far (this year's included).</summary>
+    private double TrackRecord(int p, double score)
+    {
+        var prov = Provinces;
+        int years = (int)prov.OfficialYears[p] + 1;
+        prov.OfficialScoreSum[p] += score;
+        prov.OfficialYears[p] = years;
+        return prov.OfficialScoreSum[p] / years;
     }
 
     /// <summary>A myopic official experiments only if it will still be in office to see the result.</summary>
@@ -210,7 +230,7 @@ public sealed partial class Simulation
         for (int p = 0; p < P; p++)
         {
             prov.ExperimentLever[p] = -1;
-            Experiment(p, scores[p]);
+            Experiment(p, TrackRecord(p, scores[p]));
             prov.ExperimentLever[p] = -1;
         }
     }
@@ -262,6 +282,8 @@ public sealed partial class Simulation
                 // The successor inherits the levers (policy inertia) and the province's rule.
                 prov.OfficialId[p] = os.NextOfficialId++;
                 prov.QuartersInOffice[p] = 0;
+                prov.OfficialYears[p] = 0;
+                prov.OfficialScoreSum[p] = 0;
                 prov.ExperimentLever[p] = -1;
             }
             OfficialRecords.Add(new OfficialRecord(Step, p, officialId, prov.Rule[p], quarters, scores[p],

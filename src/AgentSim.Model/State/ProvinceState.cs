@@ -123,7 +123,11 @@ public sealed class ProvinceState
     public double[] OfficialId = null!;
     public double[] ExperimentLever = null!;         // -1 when none
     public double[] ExperimentOldValue = null!;
-    public double[] ExperimentBaseline = null!;      // relative score before the experiment
+    public double[] ExperimentBaseline = null!;      // the official's mean relative score when the experiment started
+    public double[] GdpGrowthRecord = null!;         // smoothed yearly real GDP growth (track record)
+    public double[] IncomeGrowthRecord = null!;      // smoothed yearly real income per capita growth
+    public double[] OfficialYears = null!;           // year-ends the current official has been scored
+    public double[] OfficialScoreSum = null!;
 
     public Span<double> Levers(int province) => LeverValues.AsSpan(province * LeverCount, LeverCount);
 
