@@ -105,7 +105,7 @@ public static partial class ConfigSchema
                 || p.KeyPath.StartsWith(section.KeyPath + "[].", StringComparison.Ordinal));
             AppendTable(md, $"`{section.KeyPath}`", section.Meaning, rows);
         }
-        return md.ToString();
+        return md.ToString().TrimEnd('\n') + "\n";
     }
 
     private static void AppendTable(StringBuilder md, string title, string meaning, IEnumerable<ParameterInfo> rows)
