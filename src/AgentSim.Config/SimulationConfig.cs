@@ -41,18 +41,43 @@ public sealed class SimulationConfig
     [Param("Worker threads for the parallel phases; 0 means all cores. Results do not depend on it.", Min = 0, Max = 1024)]
     public int Threads { get; set; } = 0;
 
+    [Param("Where the province data comes from and how the modelled industries are spread across them.")]
     public ProvincesConfig Provinces { get; set; } = new();
+
+    [Param("Industries modelled. A list given here replaces the default eight industries entirely; use --set industries.NAME.KEY=VALUE to change one field of one industry.")]
     public List<IndustryConfig> Industries { get; set; } = IndustryConfig.Defaults();
+
+    [Param("Firms' expectations, pricing, production, investment and borrowing.")]
     public FirmBehaviourConfig FirmBehaviour { get; set; } = new();
+
+    [Param("Firm entry, bailouts, zombies and defaults.")]
     public EntryExitConfig EntryExit { get; set; } = new();
+
+    [Param("Household consumption, saving and the safety net.")]
     public HouseholdsConfig Households { get; set; } = new();
+
+    [Param("Provincial and central public finance.")]
     public GovernmentConfig Government { get; set; } = new();
+
+    [Param("Provincial officials: tenure, the promotion tournament and how they learn.")]
     public OfficialsConfig Officials { get; set; } = new();
+
+    [Param("Bounds and starting values of the policy levers each official sets.")]
     public LeversConfig Levers { get; set; } = new();
+
+    [Param("Which incentive rule each province's official is scored under, and when pilots switch.")]
     public IncentivesConfig Incentives { get; set; } = new();
+
+    [Param("Foreign tariffs on one industry's exports over a window of steps (none by default).")]
     public List<TariffConfig> Tariffs { get; set; } = new();
+
+    [Param("Consumer trade-in rebate programmes (none by default).")]
     public List<TradeInConfig> TradeIn { get; set; } = new();
+
+    [Param("Switches for ablation studies: turn one mechanism off at a time.")]
     public MechanismsConfig Mechanisms { get; set; } = new();
+
+    [Param("Optional outputs beyond the standard tables.")]
     public OutputConfig Output { get; set; } = new();
 }
 
