@@ -111,7 +111,7 @@ public sealed class IndustryConfig
     public double UnitCost { get; set; } = 0.8;
 
     [Param("Lognormal sigma of unit costs across firms at the start.", Min = 0, Max = 2)]
-    public double CostDispersion { get; set; } = 0.15;
+    public double CostDispersion { get; set; } = 0.12;
 
     [Param("Fraction by which unit cost falls per doubling of the industry's cumulative output (Wright's law).", Unit = "fraction", Min = 0, Max = 0.5)]
     public double LearningRate { get; set; } = 0.05;
@@ -295,7 +295,7 @@ public sealed class HouseholdsConfig
     [Param("Fall in the propensity to consume per unit of expected quarterly consumer-price deflation.", Min = 0, Max = 50)]
     public double DeflationEffect { get; set; } = 2.0;
 
-    [Param("Lowest and highest propensity to consume.", Unit = "fraction", Min = 0, Max = 1)]
+    [Param("Lowest propensity to consume.", Unit = "fraction", Min = 0, Max = 1)]
     public double MinPropensity { get; set; } = 0.4;
 
     [Param("Highest propensity to consume.", Unit = "fraction", Min = 0, Max = 1)]
