@@ -65,7 +65,8 @@ internal static class Initialisation
 
         int pipelineLength = par.BuildLag.Max() + 1;
         var firms = sim.Firms;
-        firms.EnsureCapacity(cfg.Firms, pipelineLength);
+        // Headroom for entrants, so the arrays rarely grow during a run.
+        firms.EnsureCapacity(cfg.Firms + cfg.Firms / 5 + 64, pipelineLength);
         firms.Count = cfg.Firms;
         var fb = cfg.FirmBehaviour;
         double u0 = fb.InitialUtilisation;
