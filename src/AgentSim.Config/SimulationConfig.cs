@@ -55,6 +55,7 @@ public sealed class SimulationConfig
 
     [Param("Household consumption, saving and the safety net.")]
     public HouseholdsConfig Households { get; set; } = new();
+    public AggregatesConfig Aggregates { get; set; } = new();
 
     [Param("Provincial and central public finance.")]
     public GovernmentConfig Government { get; set; } = new();
@@ -172,7 +173,10 @@ public sealed class FirmBehaviourConfig
     [Param("Relative band around the target inventory inside which the markup is left alone: above (1+band) times the target it falls, below (1-band) times the target (or sold out) it rises.", Unit = "fraction", Min = 0, Max = 1)]
     public double InventoryBand { get; set; } = 0.5;
 
-    [Param("Markup cut when inventories exceed the target (rho_down).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
+    [Param("Firms whose smoothed utilisation is below this cut their markup to fill capacity (price wars when capacity runs ahead of demand).", Unit = "fraction", Min = 0, Max = 1)]
+    public double PriceCutUtilisation { get; set; } = 0.7;
+
+    [Param("Markup cut when inventories exceed the target or utilisation is below price_cut_utilisation (rho_down).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
     public double MarkupDown { get; set; } = 0.02;
 
     [Param("Markup rise when a firm sells out or its inventory is well below target (rho_up).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
@@ -184,11 +188,11 @@ public sealed class FirmBehaviourConfig
     [Param("Highest markup a firm will set.", Unit = "fraction", Min = 0, Max = 5)]
     public double MaxMarkup { get; set; } = 0.6;
 
-    [Param("Desired net capacity growth phi0 on top of replacing depreciation.", Unit = "fraction per quarter", Min = -1, Max = 1)]
-    public double InvestmentBase { get; set; } = 0.005;
+    [Param("Desired net capacity growth phi0 on top of replacing depreciation and following the expected growth of industry demand.", Unit = "fraction per quarter", Min = -1, Max = 1)]
+    public double InvestmentBase { get; set; } = 0.0;
 
     [Param("Response of desired capacity growth to utilisation above target (phi1).", Min = 0, Max = 10)]
-    public double InvestmentUtilisation { get; set; } = 0.25;
+    public double InvestmentUtilisation { get; set; } = 0.15;
 
     [Param("Response of desired capacity growth to the profit rate above the loan rate (phi2).", Min = 0, Max = 10)]
     public double InvestmentProfit { get; set; } = 0.5;
@@ -196,7 +200,7 @@ public sealed class FirmBehaviourConfig
     [Param("Response of desired capacity growth to the province's capex subsidy rate for the industry (phi3).", Min = 0, Max = 10)]
     public double InvestmentSubsidy { get; set; } = 0.1;
 
-    [Param("Response of desired capacity growth to the province's credit easing lever (phi4).", Min = 0, Max = 10)]
+    [Param("Response of desired capacity growth to the province's credit easing lever (phi4); directed credit reaches soft-budget firms only (state-owned or in target industries).", Min = 0, Max = 10)]
     public double InvestmentCredit { get; set; } = 0.02;
 
     [Param("Utilisation at which firms neither add nor cut planned capacity growth (u*).", Unit = "fraction", Min = 0.1, Max = 1)]
@@ -207,6 +211,9 @@ public sealed class FirmBehaviourConfig
 
     [Param("Upper bound on capacity growth ordered in one quarter.", Unit = "fraction per quarter", Min = 0, Max = 1)]
     public double MaxInvestmentRate { get; set; } = 0.08;
+
+    [Param("Share of firms' interest the province pays per unit of credit easing (guarantees and interest subsidies through its financing vehicle).", Unit = "fraction", Min = 0, Max = 1)]
+    public double CreditEasingInterestSubsidy { get; set; } = 0.5;
 
     [Param("Bank loan rate.", Unit = "fraction per quarter", Min = 0, Max = 0.2)]
     public double LoanRate { get; set; } = 0.011;
@@ -257,7 +264,7 @@ public sealed class EntryExitConfig
     public double EntryProfitSensitivity { get; set; } = 40;
 
     [Param("Entry response to the province's capex subsidy for the industry.", Min = 0, Max = 100)]
-    public double EntrySubsidySensitivity { get; set; } = 4;
+    public double EntrySubsidySensitivity { get; set; } = 8;
 
     [Param("Capacity of an entrant relative to the median firm of its industry.", Unit = "fraction", Min = 0.01, Max = 10)]
     public double EntrantRelativeSize { get; set; } = 0.5;
@@ -310,17 +317,44 @@ public sealed class HouseholdsConfig
     [Param("Share of disposable income spent on housing (bought from construction).", Unit = "fraction", Min = 0, Max = 0.5)]
     public double HousingRate { get; set; } = 0.1;
 
-    [Param("Share of services and construction value added paid to households as wages.", Unit = "fraction", Min = 0, Max = 1)]
-    public double ServicesLabourShare { get; set; } = 0.45;
 
-    [Param("Share of services and construction value added paid to households as dividends and mixed income.", Unit = "fraction", Min = 0, Max = 1)]
-    public double ServicesDividendShare { get; set; } = 0.08;
 
-    [Param("Wage per services worker per quarter, used to count services jobs.", Unit = "CNY bn per worker per quarter", Min = 1e-7, Max = 1)]
-    public double ServicesWage { get; set; } = 2.0e-5;
 
     [Param("Weight of the latest quarter in households' expectation of consumer-price inflation.", Unit = "fraction", Min = 0, Max = 1)]
     public double InflationExpectationWeight { get; set; } = 0.3;
+}
+
+/// <summary>The parts of the economy the model does not resolve into firms: services and construction.</summary>
+public sealed class AggregatesConfig : IValidatableSection
+{
+    [Param("Share of services value added paid to households as wages.", Unit = "fraction", Min = 0, Max = 1)]
+    public double ServicesLabourShare { get; set; } = 0.52;
+
+    [Param("Share of services value added paid to households as dividends and mixed income.", Unit = "fraction", Min = 0, Max = 1)]
+    public double ServicesDividendShare { get; set; } = 0.12;
+
+    [Param("Share of construction and equipment value added paid to households as wages (investment income accrues mostly to state firms and land).", Unit = "fraction", Min = 0, Max = 1)]
+    public double ConstructionLabourShare { get; set; } = 0.25;
+
+    [Param("Share of construction and equipment value added paid to households as dividends.", Unit = "fraction", Min = 0, Max = 1)]
+    public double ConstructionDividendShare { get; set; } = 0.05;
+
+    [Param("Share of construction and equipment sales that is imported equipment.", Unit = "fraction", Min = 0, Max = 0.9)]
+    public double ConstructionImportShare { get; set; } = 0.05;
+
+    [Param("Tax on services and construction value added, paid to the centre (stands for all central taxes on the rest of the economy).", Unit = "fraction", Min = 0, Max = 0.6)]
+    public double ServicesTaxRate { get; set; } = 0.16;
+
+    [Param("Wage per services or construction worker per quarter, used to count their jobs.", Unit = "CNY bn per worker per quarter", Min = 1e-7, Max = 1)]
+    public double ServicesWage { get; set; } = 2.0e-5;
+
+    public IEnumerable<(string KeyPath, string Message)> Validate(SimulationConfig root)
+    {
+        if (ServicesLabourShare + ServicesDividendShare + ServicesTaxRate > 1)
+            yield return ("services_labour_share", "services_labour_share + services_dividend_share + services_tax_rate must not exceed 1");
+        if (ConstructionLabourShare + ConstructionDividendShare + ServicesTaxRate > 1)
+            yield return ("construction_labour_share", "construction_labour_share + construction_dividend_share + services_tax_rate must not exceed 1");
+    }
 }
 
 public sealed class GovernmentConfig
@@ -331,8 +365,6 @@ public sealed class GovernmentConfig
     [Param("Share of VAT kept by the province (the rest goes to the centre).", Unit = "fraction", Min = 0, Max = 1)]
     public double VatLocalShare { get; set; } = 0.5;
 
-    [Param("Tax on services and construction value added, paid to the centre.", Unit = "fraction", Min = 0, Max = 0.6)]
-    public double ServicesTaxRate { get; set; } = 0.16;
 
     [Param("Share of firms' capex paid to the province for land (land finance).", Unit = "fraction", Min = 0, Max = 0.5)]
     public double LandShareOfCapex { get; set; } = 0.1;

@@ -143,6 +143,7 @@ internal static class Initialisation
             ind.CumulativeOutput[s] = q * cfg.FirmBehaviour.InitialExperienceQuarters;
             ind.InitialCumulativeOutput[s] = ind.CumulativeOutput[s];
             ind.CostIndex[s] = 1;
+            ind.ExpectedDemandGrowth[s] = icfg.DemandGrowth;
             double materialsPerUnit = icfg.UnitCost - icfg.LabourPerUnit * icfg.Wage;
             ind.ValueAddedPerUnit0[s] = ind.ReferencePrice[s] - Math.Max(0, materialsPerUnit);
             nation.ConsumerWeights[s] = value * icfg.DomesticShare * icfg.ConsumerShare;

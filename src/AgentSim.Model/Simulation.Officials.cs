@@ -118,11 +118,10 @@ public sealed partial class Simulation
 
         for (int p = 0; p < P; p++)
         {
-            int lever = (int)prov.ExperimentLever[p];
-            if (lever < 0) continue;
+            if (prov.ExperimentLever[p] < 0) continue;
             // Growth scores reward a change once (a level shift), so the experiment is judged against the
             // official's own track record rather than against last year's score, which may hold an earlier one-off gain.
-            if (scores[p] <= prov.ExperimentBaseline[p]) prov.Levers(p)[lever] = prov.ExperimentOldValue[p];
+            if (scores[p] <= prov.ExperimentBaseline[p]) prov.ExperimentOldLevers(p).CopyTo(prov.Levers(p));
             prov.ExperimentLever[p] = -1;
         }
 
@@ -158,23 +157,43 @@ public sealed partial class Simulation
         return prov.OfficialScoreSum[p] / years;
     }
 
-    /// <summary>A myopic official experiments only if it will still be in office to see the result.</summary>
+    /// <summary>
+    /// A myopic official experiments only if it will still be in office to see the result. An experiment
+    /// picks one of six policy moves at random: the capex subsidies of the industries on the central
+    /// strategic list (moved together), those of the other industries (together), or one province-wide
+    /// lever. Moving a sector's subsidies together is what a provincial industrial plan does, and it is
+    /// large enough for its effect to be told apart from the noise in relative growth.
+    /// </summary>
     private void Experiment(int p, double baseline)
     {
         var prov = Provinces;
         var oc = Config.Officials;
         if (oc.ExperimentSize <= 0 || oc.Tenure - prov.QuartersInOffice[p] < 4) return;
+        int S = Industry.Count;
         var rng = new CounterRng((ulong)Config.Seed, RngStreams.Experiment, Step, p);
-        int lever = rng.NextInt(prov.LeverCount);
-        var (min, max) = LeverRange(lever);
-        double delta = (rng.NextDouble() < 0.5 ? -1 : 1) * oc.ExperimentSize * (max - min);
+        int move = rng.NextInt(2 + LeverLayout.FixedLevers);
+        double direction = rng.NextDouble() < 0.5 ? -1 : 1;
         var levers = prov.Levers(p);
-        double old = levers[lever];
-        double proposed = Math.Clamp(old + delta, min, max);
-        if (proposed == old) proposed = Math.Clamp(old - delta, min, max);
-        levers[lever] = proposed;
-        prov.ExperimentLever[p] = lever;
-        prov.ExperimentOldValue[p] = old;
+        var old = prov.ExperimentOldLevers(p);
+        levers.CopyTo(old);
+        if (move < 2)
+        {
+            bool strategicGroup = move == 0;
+            var (min, max) = LeverRange(0);
+            double delta = direction * oc.ExperimentSize * (max - min);
+            for (int s = 0; s < S; s++)
+                if (Industry.Strategic[s] == strategicGroup) levers[s] = Math.Clamp(levers[s] + delta, min, max);
+        }
+        else
+        {
+            int lever = S + move - 2;
+            var (min, max) = LeverRange(lever);
+            double delta = direction * oc.ExperimentSize * (max - min);
+            double proposed = Math.Clamp(levers[lever] + delta, min, max);
+            if (proposed == levers[lever]) proposed = Math.Clamp(levers[lever] - delta, min, max);
+            levers[lever] = proposed;
+        }
+        prov.ExperimentLever[p] = move;
         prov.ExperimentBaseline[p] = baseline;
     }
 
