@@ -1,1 +1,18 @@
-﻿Console.WriteLine("Hello, World!");
+using BenchmarkDotNet.Running;
+
+namespace AgentSim.Benchmarks;
+
+/// <summary>
+/// `dotnet run -c Release --project benchmarks/AgentSim.Benchmarks -- [BenchmarkDotNet args]` runs the suites;
+/// `... -- throughput --firms N --steps S --threads T` prints one JSON line for quick side-by-side runs.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "throughput")
+            return Throughput.Run(args[1..]);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

@@ -24,10 +24,18 @@ public static class CliApp
     /// Loads a config file: (path, <c>--set key=value</c> overrides in order) to the resolved config, the directory
     /// its relative paths are resolved against, and the resolved config as YAML for the manifest. The command-line
     /// shorthands (--seed, --firms, --steps, --threads) arrive as overrides after the user's --set entries.
-    /// Replace this with the YAML loader; it should throw <see cref="InputException"/> for bad files and keys.
+    /// Defaults to the YAML loader; tests swap in a source that returns a small config. A source reports bad
+    /// input with <see cref="ConfigException"/> or <see cref="InputException"/>.
     /// </summary>
     public static Func<string, IReadOnlyList<string>, (SimulationConfig Config, string ConfigDirectory, string ResolvedYaml)> ConfigSource { get; set; }
-        = PlaceholderConfigSource.Load;
+        = LoadYaml;
+
+    /// <summary>The YAML loader (<see cref="ConfigLoader"/>) in the shape of <see cref="ConfigSource"/>.</summary>
+    public static (SimulationConfig Config, string ConfigDirectory, string ResolvedYaml) LoadYaml(string path, IReadOnlyList<string> overrides)
+    {
+        var loaded = ConfigLoader.Load(path, overrides);
+        return (loaded.Config, loaded.ConfigDirectory, loaded.ResolvedYaml);
+    }
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -75,7 +83,7 @@ public static class CliApp
     }
 
     /// <summary>Exceptions that mean the user's input is wrong (exit code 2, message only, no stack trace).</summary>
-    private static bool IsUserError(Exception ex) => ex is UsageException or InputException or OutputException;
+    private static bool IsUserError(Exception ex) => ex is UsageException or ConfigException or InputException or OutputException;
 
     private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {

@@ -21,12 +21,11 @@ internal static class RunCommand
         var (config, configDirectory, resolvedYaml) = CliApp.ConfigSource(options.ConfigPath, options.Overrides());
         options.ApplyTo(config);
         var provinces = ProvinceData.Load(Path.Combine(configDirectory, config.Provinces.DataFile));
-        var output = options.Out ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(options.ConfigPath));
         var request = new RunRequest
         {
             Config = config,
             Provinces = provinces,
-            OutputDirectory = output,
+            OutputDirectory = options.OutputDirectory,
             ConfigPath = options.ConfigPath,
             ResolvedConfigYaml = resolvedYaml,
             Threads = config.Threads,
@@ -143,6 +142,9 @@ internal sealed class RunOptions
     public List<string> Sets { get; } = new();
     public bool Force { get; private set; }
     public bool Help { get; private set; }
+
+    /// <summary>--out, or runs/&lt;config file name without extension&gt; relative to the working directory.</summary>
+    public string OutputDirectory => Out ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(ConfigPath));
 
     public static RunOptions Parse(string[] args)
     {

@@ -41,18 +41,44 @@ public sealed class SimulationConfig
     [Param("Worker threads for the parallel phases; 0 means all cores. Results do not depend on it.", Min = 0, Max = 1024)]
     public int Threads { get; set; } = 0;
 
+    [Param("Where the province data comes from and how the modelled industries are spread across them.")]
     public ProvincesConfig Provinces { get; set; } = new();
+
+    [Param("Industries modelled. A list given here replaces the default eight industries entirely; use --set industries.NAME.KEY=VALUE to change one field of one industry.")]
     public List<IndustryConfig> Industries { get; set; } = IndustryConfig.Defaults();
+
+    [Param("Firms' expectations, pricing, production, investment and borrowing.")]
     public FirmBehaviourConfig FirmBehaviour { get; set; } = new();
+
+    [Param("Firm entry, bailouts, zombies and defaults.")]
     public EntryExitConfig EntryExit { get; set; } = new();
+
+    [Param("Household consumption, saving and the safety net.")]
     public HouseholdsConfig Households { get; set; } = new();
+    public AggregatesConfig Aggregates { get; set; } = new();
+
+    [Param("Provincial and central public finance.")]
     public GovernmentConfig Government { get; set; } = new();
+
+    [Param("Provincial officials: tenure, the promotion tournament and how they learn.")]
     public OfficialsConfig Officials { get; set; } = new();
+
+    [Param("Bounds and starting values of the policy levers each official sets.")]
     public LeversConfig Levers { get; set; } = new();
+
+    [Param("Which incentive rule each province's official is scored under, and when pilots switch.")]
     public IncentivesConfig Incentives { get; set; } = new();
+
+    [Param("Foreign tariffs on one industry's exports over a window of steps (none by default).")]
     public List<TariffConfig> Tariffs { get; set; } = new();
+
+    [Param("Consumer trade-in rebate programmes (none by default).")]
     public List<TradeInConfig> TradeIn { get; set; } = new();
+
+    [Param("Switches for ablation studies: turn one mechanism off at a time.")]
     public MechanismsConfig Mechanisms { get; set; } = new();
+
+    [Param("Optional outputs beyond the standard tables.")]
     public OutputConfig Output { get; set; } = new();
 }
 
@@ -86,7 +112,7 @@ public sealed class IndustryConfig
     public double UnitCost { get; set; } = 0.8;
 
     [Param("Lognormal sigma of unit costs across firms at the start.", Min = 0, Max = 2)]
-    public double CostDispersion { get; set; } = 0.15;
+    public double CostDispersion { get; set; } = 0.12;
 
     [Param("Fraction by which unit cost falls per doubling of the industry's cumulative output (Wright's law).", Unit = "fraction", Min = 0, Max = 0.5)]
     public double LearningRate { get; set; } = 0.05;
@@ -144,10 +170,16 @@ public sealed class FirmBehaviourConfig
     [Param("Minimum utilisation kept by firms under employment pressure (state-owned, or in provinces paying production subsidies).", Unit = "fraction", Min = 0, Max = 1)]
     public double UtilisationFloor { get; set; } = 0.7;
 
-    [Param("Markup cut when inventories exceed the target (rho_down).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
+    [Param("Relative band around the target inventory inside which the markup is left alone: above (1+band) times the target it falls, below (1-band) times the target (or sold out) it rises.", Unit = "fraction", Min = 0, Max = 1)]
+    public double InventoryBand { get; set; } = 0.5;
+
+    [Param("Firms whose smoothed utilisation is below this cut their markup to fill capacity (price wars when capacity runs ahead of demand).", Unit = "fraction", Min = 0, Max = 1)]
+    public double PriceCutUtilisation { get; set; } = 0.7;
+
+    [Param("Markup cut when inventories exceed the target or utilisation is below price_cut_utilisation (rho_down).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
     public double MarkupDown { get; set; } = 0.02;
 
-    [Param("Markup rise when a firm sells out (rho_up).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
+    [Param("Markup rise when a firm sells out or its inventory is well below target (rho_up).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
     public double MarkupUp { get; set; } = 0.015;
 
     [Param("How far below cost a firm with a soft budget or deep cash may price (m_floor).", Unit = "fraction", Min = 0, Max = 1)]
@@ -156,20 +188,20 @@ public sealed class FirmBehaviourConfig
     [Param("Highest markup a firm will set.", Unit = "fraction", Min = 0, Max = 5)]
     public double MaxMarkup { get; set; } = 0.6;
 
-    [Param("Baseline desired capacity growth phi0.", Unit = "fraction per quarter", Min = -1, Max = 1)]
-    public double InvestmentBase { get; set; } = 0.02;
+    [Param("Desired net capacity growth phi0 on top of replacing depreciation and following the expected growth of industry demand.", Unit = "fraction per quarter", Min = -1, Max = 1)]
+    public double InvestmentBase { get; set; } = 0.0;
 
     [Param("Response of desired capacity growth to utilisation above target (phi1).", Min = 0, Max = 10)]
-    public double InvestmentUtilisation { get; set; } = 0.25;
+    public double InvestmentUtilisation { get; set; } = 0.15;
 
     [Param("Response of desired capacity growth to the profit rate above the loan rate (phi2).", Min = 0, Max = 10)]
     public double InvestmentProfit { get; set; } = 0.5;
 
     [Param("Response of desired capacity growth to the province's capex subsidy rate for the industry (phi3).", Min = 0, Max = 10)]
-    public double InvestmentSubsidy { get; set; } = 0.15;
+    public double InvestmentSubsidy { get; set; } = 0.1;
 
-    [Param("Response of desired capacity growth to the province's credit easing lever (phi4).", Min = 0, Max = 10)]
-    public double InvestmentCredit { get; set; } = 0.05;
+    [Param("Response of desired capacity growth to the province's credit easing lever (phi4); directed credit reaches soft-budget firms only (state-owned or in target industries).", Min = 0, Max = 10)]
+    public double InvestmentCredit { get; set; } = 0.02;
 
     [Param("Utilisation at which firms neither add nor cut planned capacity growth (u*).", Unit = "fraction", Min = 0.1, Max = 1)]
     public double TargetUtilisation { get; set; } = 0.8;
@@ -179,6 +211,9 @@ public sealed class FirmBehaviourConfig
 
     [Param("Upper bound on capacity growth ordered in one quarter.", Unit = "fraction per quarter", Min = 0, Max = 1)]
     public double MaxInvestmentRate { get; set; } = 0.08;
+
+    [Param("Share of firms' interest the province pays per unit of credit easing (guarantees and interest subsidies through its financing vehicle).", Unit = "fraction", Min = 0, Max = 1)]
+    public double CreditEasingInterestSubsidy { get; set; } = 0.5;
 
     [Param("Bank loan rate.", Unit = "fraction per quarter", Min = 0, Max = 0.2)]
     public double LoanRate { get; set; } = 0.011;
@@ -229,7 +264,7 @@ public sealed class EntryExitConfig
     public double EntryProfitSensitivity { get; set; } = 40;
 
     [Param("Entry response to the province's capex subsidy for the industry.", Min = 0, Max = 100)]
-    public double EntrySubsidySensitivity { get; set; } = 4;
+    public double EntrySubsidySensitivity { get; set; } = 8;
 
     [Param("Capacity of an entrant relative to the median firm of its industry.", Unit = "fraction", Min = 0.01, Max = 10)]
     public double EntrantRelativeSize { get; set; } = 0.5;
@@ -267,14 +302,14 @@ public sealed class HouseholdsConfig
     [Param("Fall in the propensity to consume per unit of expected quarterly consumer-price deflation.", Min = 0, Max = 50)]
     public double DeflationEffect { get; set; } = 2.0;
 
-    [Param("Lowest and highest propensity to consume.", Unit = "fraction", Min = 0, Max = 1)]
+    [Param("Lowest propensity to consume.", Unit = "fraction", Min = 0, Max = 1)]
     public double MinPropensity { get; set; } = 0.4;
 
     [Param("Highest propensity to consume.", Unit = "fraction", Min = 0, Max = 1)]
     public double MaxPropensity { get; set; } = 0.9;
 
     [Param("Safety-net index built per unit of welfare transfers relative to household income, per quarter.", Min = 0, Max = 100)]
-    public double SafetyNetBuildRate { get; set; } = 0.6;
+    public double SafetyNetBuildRate { get; set; } = 0.07;
 
     [Param("Share of the safety-net index that erodes each quarter.", Unit = "fraction per quarter", Min = 0, Max = 1)]
     public double SafetyNetDecay { get; set; } = 0.03;
@@ -282,17 +317,44 @@ public sealed class HouseholdsConfig
     [Param("Share of disposable income spent on housing (bought from construction).", Unit = "fraction", Min = 0, Max = 0.5)]
     public double HousingRate { get; set; } = 0.1;
 
-    [Param("Share of services and construction value added paid to households as wages.", Unit = "fraction", Min = 0, Max = 1)]
-    public double ServicesLabourShare { get; set; } = 0.5;
 
-    [Param("Share of services and construction value added paid to households as dividends and mixed income.", Unit = "fraction", Min = 0, Max = 1)]
-    public double ServicesDividendShare { get; set; } = 0.12;
 
-    [Param("Wage per services worker per quarter, used to count services jobs.", Unit = "CNY bn per worker per quarter", Min = 1e-7, Max = 1)]
-    public double ServicesWage { get; set; } = 2.0e-5;
 
     [Param("Weight of the latest quarter in households' expectation of consumer-price inflation.", Unit = "fraction", Min = 0, Max = 1)]
     public double InflationExpectationWeight { get; set; } = 0.3;
+}
+
+/// <summary>The parts of the economy the model does not resolve into firms: services and construction.</summary>
+public sealed class AggregatesConfig : IValidatableSection
+{
+    [Param("Share of services value added paid to households as wages.", Unit = "fraction", Min = 0, Max = 1)]
+    public double ServicesLabourShare { get; set; } = 0.52;
+
+    [Param("Share of services value added paid to households as dividends and mixed income.", Unit = "fraction", Min = 0, Max = 1)]
+    public double ServicesDividendShare { get; set; } = 0.12;
+
+    [Param("Share of construction and equipment value added paid to households as wages (investment income accrues mostly to state firms and land).", Unit = "fraction", Min = 0, Max = 1)]
+    public double ConstructionLabourShare { get; set; } = 0.25;
+
+    [Param("Share of construction and equipment value added paid to households as dividends.", Unit = "fraction", Min = 0, Max = 1)]
+    public double ConstructionDividendShare { get; set; } = 0.05;
+
+    [Param("Share of construction and equipment sales that is imported equipment.", Unit = "fraction", Min = 0, Max = 0.9)]
+    public double ConstructionImportShare { get; set; } = 0.05;
+
+    [Param("Tax on services and construction value added, paid to the centre (stands for all central taxes on the rest of the economy).", Unit = "fraction", Min = 0, Max = 0.6)]
+    public double ServicesTaxRate { get; set; } = 0.16;
+
+    [Param("Wage per services or construction worker per quarter, used to count their jobs.", Unit = "CNY bn per worker per quarter", Min = 1e-7, Max = 1)]
+    public double ServicesWage { get; set; } = 2.0e-5;
+
+    public IEnumerable<(string KeyPath, string Message)> Validate(SimulationConfig root)
+    {
+        if (ServicesLabourShare + ServicesDividendShare + ServicesTaxRate > 1)
+            yield return ("services_labour_share", "services_labour_share + services_dividend_share + services_tax_rate must not exceed 1");
+        if (ConstructionLabourShare + ConstructionDividendShare + ServicesTaxRate > 1)
+            yield return ("construction_labour_share", "construction_labour_share + construction_dividend_share + services_tax_rate must not exceed 1");
+    }
 }
 
 public sealed class GovernmentConfig
@@ -303,20 +365,18 @@ public sealed class GovernmentConfig
     [Param("Share of VAT kept by the province (the rest goes to the centre).", Unit = "fraction", Min = 0, Max = 1)]
     public double VatLocalShare { get; set; } = 0.5;
 
-    [Param("Tax on services and construction value added, paid to the centre.", Unit = "fraction", Min = 0, Max = 0.6)]
-    public double ServicesTaxRate { get; set; } = 0.16;
 
     [Param("Share of firms' capex paid to the province for land (land finance).", Unit = "fraction", Min = 0, Max = 0.5)]
     public double LandShareOfCapex { get; set; } = 0.1;
 
     [Param("Central transfers to each province as a share of its previous-quarter GDP.", Unit = "fraction", Min = 0, Max = 1)]
-    public double CentralTransferRate { get; set; } = 0.17;
+    public double CentralTransferRate { get; set; } = 0.26;
 
     [Param("Share of the province's programme spending (after subsidies, bailouts and interest) that is government consumption; welfare takes its lever share, the rest is infrastructure.", Unit = "fraction", Min = 0, Max = 1)]
     public double GovernmentConsumptionShare { get; set; } = 0.72;
 
     [Param("Deficit the province may run, as a share of its revenue.", Unit = "fraction", Min = 0, Max = 2)]
-    public double AllowedDeficitShare { get; set; } = 0.1;
+    public double AllowedDeficitShare { get; set; } = 0.03;
 
     [Param("Lowest programme spending kept when committed spending exceeds the budget, as a share of revenue.", Unit = "fraction", Min = 0, Max = 2)]
     public double MinProgrammeShare { get; set; } = 0.6;
@@ -363,8 +423,11 @@ public sealed class OfficialsConfig
     [Param("Share of the gap to the top-scoring peer's levers closed each year.", Unit = "fraction", Min = 0, Max = 1)]
     public double ImitationRate { get; set; } = 0.3;
 
+    [Param("Weight of the past in a province's track record (smoothed yearly growth) that peers imitate; 0 uses only the last year.", Unit = "fraction", Min = 0, Max = 0.99)]
+    public double TrackRecordMemory { get; set; } = 0.6;
+
     [Param("Size of one experiment, as a share of the lever's range.", Unit = "fraction", Min = 0, Max = 1)]
-    public double ExperimentSize { get; set; } = 0.1;
+    public double ExperimentSize { get; set; } = 0.2;
 
     [Param("Step along the estimated score gradient in regression learning, as a share of each lever's range per unit of standardised effect.", Min = 0, Max = 1)]
     public double RegressionStep { get; set; } = 0.1;
@@ -405,7 +468,7 @@ public sealed class LeversConfig
     public double CapexSubsidyStrategicInitial { get; set; } = 0.08;
 
     [Param("Production subsidy rate (share of revenue paid to local firms); positive values put firms under employment pressure.")]
-    public LeverBounds ProductionSubsidy { get; set; } = new(0, 0.08, 0.01);
+    public LeverBounds ProductionSubsidy { get; set; } = new(0, 0.08, 0.0);
 
     [Param("Bailout propensity: willingness to rescue a failing firm, weighted by its employment.")]
     public LeverBounds BailoutPropensity { get; set; } = new(0, 1, 0.4);

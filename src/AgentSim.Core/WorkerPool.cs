@@ -95,7 +95,6 @@ public sealed class WorkerPool : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        // Release(0) throws, and a one-thread pool has no workers to wake.
         if (_workers.Length > 0) _start.Release(_workers.Length);
         foreach (var w in _workers) w.Join();
         _start.Dispose();

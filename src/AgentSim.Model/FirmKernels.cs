@@ -14,7 +14,7 @@ internal sealed class FirmKernels
     internal const int PfRevenue = 0, PfExportRevenue = 1, PfWages = 2, PfEmployment = 3, PfImportedMaterials = 4,
         PfDomesticMaterials = 5, PfInventoryInvestment = 6, PfVat = 7, PfInterest = 8, PfProductionSubsidy = 9,
         PfCapexSubsidyLocal = 10, PfCapexSubsidyCentral = 11, PfCapex = 12, PfCapexToConstruction = 13, PfLand = 14,
-        PfDividends = 15, PfProfit = 16, PfRealValueAdded = 17, PfNetPositionStart = 18, PfCount = 19;
+        PfDividends = 15, PfProfit = 16, PfRealValueAdded = 17, PfNetPositionStart = 18, PfInterestSubsidy = 19, PfCount = 20;
 
     // Per-industry partial sums of the pricing pass.
     internal const int IpWeight = 0, IpPriceTimesLastSales = 1, IpLastSales = 2, IpAvailable = 3, IpPriceTimesAvailable = 4, IpCount = 5;
@@ -85,20 +85,21 @@ internal sealed class FirmKernels
         int firms = _sim.Firms.Count;
         int chunks = Math.Max(1, Chunking.ChunkCount(firms, _chunkSize));
         int P = _sim.Provinces.Count, S = _sim.Industry.Count;
-        if (Weight.Length < _sim.Firms.Capacity.Length) Weight = new double[_sim.Firms.Capacity.Length];
-        if (chunks > _chunks || ProvinceFlows.Length == 0)
+        if (chunks > DistressedCount.Length)
         {
-            int n = Math.Max(chunks, _chunks);
-            ProvinceFlows = new double[n * P * PfCount];
-            PricingSums = new double[n * S * IpCount];
-            MarketSums = new double[n * S * ImCount];
-            IndustryFlows = new double[n * S * IaCount];
-            CellCounts = new double[n * P * S];
-            ProvinceStocks = new double[n * P * PoCount];
-            IndustryStocks = new double[n * S * IoCount];
-            Distressed = new int[n * _chunkSize];
-            DistressedCount = new int[n];
+            // Grow, keeping what earlier passes of this quarter wrote: entrants can add chunks mid-quarter.
+            int n = chunks + chunks / 4;
+            Array.Resize(ref ProvinceFlows, n * P * PfCount);
+            Array.Resize(ref PricingSums, n * S * IpCount);
+            Array.Resize(ref MarketSums, n * S * ImCount);
+            Array.Resize(ref IndustryFlows, n * S * IaCount);
+            Array.Resize(ref CellCounts, n * P * S);
+            Array.Resize(ref ProvinceStocks, n * P * PoCount);
+            Array.Resize(ref IndustryStocks, n * S * IoCount);
+            Array.Resize(ref Distressed, n * _chunkSize);
+            Array.Resize(ref DistressedCount, n);
         }
+        if (Weight.Length < _sim.Firms.Capacity.Length) Array.Resize(ref Weight, _sim.Firms.Capacity.Length);
         _chunks = chunks;
     }
 
@@ -173,6 +174,7 @@ internal sealed class FirmKernels
             int slot = Initialisation.Mod(sim.Step, L);
             double beta = fb.ExpectationSmoothing, targetInventory = fb.TargetInventoryRatio;
             double floor = fb.UtilisationFloor, maxInventory = fb.MaxInventoryQuarters;
+            double band = fb.InventoryBand, priceCutUtilisation = fb.PriceCutUtilisation;
             double markupDown = fb.MarkupDown, markupUp = fb.MarkupUp, belowCost = fb.BelowCostFloor, maxMarkup = fb.MaxMarkup;
             bool floors = cfg.Mechanisms.ProductionFloors, softBudget = cfg.Mechanisms.SoftBudget;
             double bailoutThreshold = cfg.EntryExit.BailoutThreshold;
@@ -208,8 +210,9 @@ internal sealed class FirmKernels
                 // Markup adapts to inventories; below-cost pricing needs a soft budget or deep cash.
                 double unitCost = par.UnitCost[s] * ind.CostIndex[s] * f.CostFactor[i];
                 double markup = f.Markup[i];
-                if (inventory > targetInventory * expected) markup -= markupDown;
-                else if (f.SoldOut[i] != 0) markup += markupUp;
+                double target = targetInventory * expected;
+                if (inventory > (1 + band) * target || f.SmoothedUtilisation[i] < priceCutUtilisation) markup -= markupDown;
+                else if (f.SoldOut[i] != 0 || inventory < (1 - band) * target) markup += markupUp;
                 double weightOfJobs = k.MeanOutput[s] > 0 ? lastOutput / k.MeanOutput[s] : 1;
                 bool expectsBailout = softBudget && (f.StateOwned[i] != 0
                     || levers[p * leverCount + bailoutLever] * weightOfJobs > bailoutThreshold);
@@ -299,6 +302,7 @@ internal sealed class FirmKernels
                 bufferQuarters = fb.CashBufferQuarters, landShare = gov.LandShareOfCapex, cofunding = gov.StrategicCofunding,
                 targetSubsidy = fb.TargetIndustrySubsidy;
             bool softBudget = cfg.Mechanisms.SoftBudget;
+            double creditInterestSubsidy = fb.CreditEasingInterestSubsidy;
             int zombieQuarters = cfg.EntryExit.ZombieQuarters;
             int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), creditLever = LeverLayout.CreditEasing(S);
             var levers = prov.LeverValues;
@@ -335,10 +339,12 @@ internal sealed class FirmKernels
                 double vat = vatRate * Math.Max(0, revenue - materials);
                 double interest = loanRate * f.Debt[i];
                 double productionSubsidy = levers[lv + productionSubsidyLever] * revenue;
+                double interestSubsidy = (softBudget && (f.StateOwned[i] != 0 || levers[lv + s] >= targetSubsidy))
+                    ? levers[lv + creditLever] * creditInterestSubsidy * interest : 0;
                 double capitalBook = f.Capacity[i] * par.CapitalPerUnit[s];
                 double depreciationCharge = par.Depreciation[s] * capitalBook;
-                double profit = revenue - unitCost * sales - vat - interest + productionSubsidy - depreciationCharge;
-                double cash = f.Cash[i] + revenue - wageBill - materials - vat - interest + productionSubsidy;
+                double profit = revenue - unitCost * sales - vat - interest + interestSubsidy + productionSubsidy - depreciationCharge;
+                double cash = f.Cash[i] + revenue - wageBill - materials - vat - interest + interestSubsidy + productionSubsidy;
                 double dividends = profit > 0 && cash > 0 ? Math.Min(cash, payout * profit) : 0;
                 cash -= dividends;
                 f.Profit[i] = profit;
@@ -353,10 +359,12 @@ internal sealed class FirmKernels
 
                 // Investment: desired growth, financed by cash, then loans (soft budgets ignore leverage).
                 double subsidyRate = levers[lv + s];
-                double credit = levers[lv + creditLever];
-                double growth = phi0 + phi1 * (smoothedU - targetU) + phi2 * (smoothedR - loanRate)
+                // Directed credit: easing reaches state-owned firms and the official's target industries.
+                bool soft = softBudget && (f.StateOwned[i] != 0 || subsidyRate >= targetSubsidy);
+                double credit = soft ? levers[lv + creditLever] : 0;
+                double growth = par.Depreciation[s] + ind.ExpectedDemandGrowth[s] + phi0 + phi1 * (smoothedU - targetU) + phi2 * (smoothedR - loanRate)
                                 + phi3 * subsidyRate + phi4 * credit;
-                growth = cash < 0 ? 0 : Math.Clamp(growth, 0, maxGrowth);
+                growth = cash < 0 ? 0 : Math.Clamp(growth, 0, par.Depreciation[s] + maxGrowth);
                 double capex = growth * capitalBook;
                 double debt = f.Debt[i];
                 double loan = 0, subsidy = 0;
@@ -366,7 +374,6 @@ internal sealed class FirmKernels
                     double netNeed = capex * (1 - subsidyRate);
                     double fromCash = Math.Min(Math.Max(0, cash - buffer), netNeed);
                     loan = netNeed - fromCash;
-                    bool soft = softBudget && (f.StateOwned[i] != 0 || subsidyRate >= targetSubsidy);
                     if (!soft)
                     {
                         double maxDebt = leverageLimit * (1 + credit) * (capitalBook + capex);
@@ -411,6 +418,7 @@ internal sealed class FirmKernels
                 flows[o + PfVat] += vat;
                 flows[o + PfInterest] += interest;
                 flows[o + PfProductionSubsidy] += productionSubsidy;
+                flows[o + PfInterestSubsidy] += interestSubsidy;
                 flows[o + PfCapexSubsidyLocal] += strategic ? subsidy * (1 - cofunding) : subsidy;
                 flows[o + PfCapexSubsidyCentral] += strategic ? subsidy * cofunding : 0;
                 flows[o + PfCapex] += capex;

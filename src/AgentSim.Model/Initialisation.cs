@@ -65,7 +65,8 @@ internal static class Initialisation
 
         int pipelineLength = par.BuildLag.Max() + 1;
         var firms = sim.Firms;
-        firms.EnsureCapacity(cfg.Firms, pipelineLength);
+        // Headroom for entrants, so the arrays rarely grow during a run.
+        firms.EnsureCapacity(cfg.Firms + cfg.Firms / 5 + 64, pipelineLength);
         firms.Count = cfg.Firms;
         var fb = cfg.FirmBehaviour;
         double u0 = fb.InitialUtilisation;
@@ -142,6 +143,7 @@ internal static class Initialisation
             ind.CumulativeOutput[s] = q * cfg.FirmBehaviour.InitialExperienceQuarters;
             ind.InitialCumulativeOutput[s] = ind.CumulativeOutput[s];
             ind.CostIndex[s] = 1;
+            ind.ExpectedDemandGrowth[s] = icfg.DemandGrowth;
             double materialsPerUnit = icfg.UnitCost - icfg.LabourPerUnit * icfg.Wage;
             ind.ValueAddedPerUnit0[s] = ind.ReferencePrice[s] - Math.Max(0, materialsPerUnit);
             nation.ConsumerWeights[s] = value * icfg.DomesticShare * icfg.ConsumerShare;

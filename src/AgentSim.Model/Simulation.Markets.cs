@@ -269,6 +269,13 @@ public sealed partial class Simulation
         for (int s = 0; s < S; s++)
         {
             ind.CumulativeOutput[s] += ind.Output[s];
+            // Firms expect industry demand to keep growing as it has: smoothed growth of units sold.
+            if (ind.Sales[s] > 0 && ind.PreviousSales[s] > 0)
+            {
+                double growth = Math.Log(ind.Sales[s] / ind.PreviousSales[s]);
+                ind.ExpectedDemandGrowth[s] += Config.FirmBehaviour.MemorySmoothing * (growth - ind.ExpectedDemandGrowth[s]);
+            }
+            ind.PreviousSales[s] = ind.Sales[s];
             if (ind.Sales[s] > 0) ind.LastPrice[s] = ind.Revenue[s] / ind.Sales[s];
             ind.PriceIndex[s] = ind.LastPrice[s] / ind.ReferencePrice[s];
             ind.Exports[s] = ind.Sales[s] * ind.ExportShare[s];

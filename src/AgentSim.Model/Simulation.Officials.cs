@@ -42,6 +42,14 @@ public sealed partial class Simulation
             scores[p] = ScoreUnder(prov.Rule[p], p, gdpGrowth, incomeGrowth, debtRatio);
         Array.Copy(scores, prov.Score, P);
 
+        // Track records: recent growth, smoothed over years, so that imitation follows sustained success, not one lucky year.
+        double memory = Config.Officials.TrackRecordMemory;
+        for (int p = 0; p < P; p++)
+        {
+            bool first = os.YearGdpGrowth.Count == 0;
+            prov.GdpGrowthRecord[p] = first ? gdpGrowth[p] : memory * prov.GdpGrowthRecord[p] + (1 - memory) * gdpGrowth[p];
+            prov.IncomeGrowthRecord[p] = first ? incomeGrowth[p] : memory * prov.IncomeGrowthRecord[p] + (1 - memory) * incomeGrowth[p];
+        }
         os.YearGdpGrowth.Add(gdpGrowth);
         os.YearIncomeGrowth.Add(incomeGrowth);
         os.YearDebtRatio.Add(debtRatio);
@@ -98,8 +106,8 @@ public sealed partial class Simulation
     }
 
     /// <summary>
-    /// Imitation learning: judge last year's experiment, move part of the way towards the best peer under
-    /// one's own rule (herding), then try one random lever change for the coming year.
+    /// Imitation learning: judge last year's experiment, move part of the way towards the peer with the best
+    /// track record under one's own rule (herding), then try one random lever change for the coming year.
     /// </summary>
     private void LearnByImitation(double[] scores, double[] gdpGrowth, double[] incomeGrowth, double[] debtRatio)
     {
@@ -110,9 +118,10 @@ public sealed partial class Simulation
 
         for (int p = 0; p < P; p++)
         {
-            int lever = (int)prov.ExperimentLever[p];
-            if (lever < 0) continue;
-            if (scores[p] <= prov.ExperimentBaseline[p]) prov.Levers(p)[lever] = prov.ExperimentOldValue[p];
+            if (prov.ExperimentLever[p] < 0) continue;
+            // Growth scores reward a change once (a level shift), so the experiment is judged against the
+            // official's own track record rather than against last year's score, which may hold an earlier one-off gain.
+            if (scores[p] <= prov.ExperimentBaseline[p]) prov.ExperimentOldLevers(p).CopyTo(prov.Levers(p));
             prov.ExperimentLever[p] = -1;
         }
 
@@ -127,34 +136,64 @@ public sealed partial class Simulation
                 for (int other = 0; other < P; other++)
                 {
                     if (other == p) continue;
-                    double s = ScoreUnder(prov.Rule[p], other, gdpGrowth, incomeGrowth, debtRatio);
+                    double s = ScoreUnder(prov.Rule[p], other, prov.GdpGrowthRecord, prov.IncomeGrowthRecord, debtRatio);
                     if (s > bestScore) (best, bestScore) = (other, s);
                 }
-                if (bestScore > scores[p])
+                if (bestScore > ScoreUnder(prov.Rule[p], p, prov.GdpGrowthRecord, prov.IncomeGrowthRecord, debtRatio))
                     for (int l = 0; l < L; l++)
                         levers[l] += oc.ImitationRate * (os.LeverSnapshot[best * L + l] - levers[l]);
             }
-            Experiment(p, scores[p]);
+            Experiment(p, TrackRecord(p, scores[p]));
         }
     }
 
-    /// <summary>A myopic official experiments only if it will still be in office to see the result.</summary>
+    /// <summary>Mean relative score of the official over its years in office so far (this year's included).</summary>
+    private double TrackRecord(int p, double score)
+    {
+        var prov = Provinces;
+        int years = (int)prov.OfficialYears[p] + 1;
+        prov.OfficialScoreSum[p] += score;
+        prov.OfficialYears[p] = years;
+        return prov.OfficialScoreSum[p] / years;
+    }
+
+    /// <summary>
+    /// A myopic official experiments only if it will still be in office to see the result. An experiment
+    /// picks one of six policy moves at random: the capex subsidies of the industries on the central
+    /// strategic list (moved together), those of the other industries (together), or one province-wide
+    /// lever. Moving a sector's subsidies together is what a provincial industrial plan does, and it is
+    /// large enough for its effect to be told apart from the noise in relative growth.
+    /// </summary>
     private void Experiment(int p, double baseline)
     {
         var prov = Provinces;
         var oc = Config.Officials;
         if (oc.ExperimentSize <= 0 || oc.Tenure - prov.QuartersInOffice[p] < 4) return;
+        int S = Industry.Count;
         var rng = new CounterRng((ulong)Config.Seed, RngStreams.Experiment, Step, p);
-        int lever = rng.NextInt(prov.LeverCount);
-        var (min, max) = LeverRange(lever);
-        double delta = (rng.NextDouble() < 0.5 ? -1 : 1) * oc.ExperimentSize * (max - min);
+        int move = rng.NextInt(2 + LeverLayout.FixedLevers);
+        double direction = rng.NextDouble() < 0.5 ? -1 : 1;
         var levers = prov.Levers(p);
-        double old = levers[lever];
-        double proposed = Math.Clamp(old + delta, min, max);
-        if (proposed == old) proposed = Math.Clamp(old - delta, min, max);
-        levers[lever] = proposed;
-        prov.ExperimentLever[p] = lever;
-        prov.ExperimentOldValue[p] = old;
+        var old = prov.ExperimentOldLevers(p);
+        levers.CopyTo(old);
+        if (move < 2)
+        {
+            bool strategicGroup = move == 0;
+            var (min, max) = LeverRange(0);
+            double delta = direction * oc.ExperimentSize * (max - min);
+            for (int s = 0; s < S; s++)
+                if (Industry.Strategic[s] == strategicGroup) levers[s] = Math.Clamp(levers[s] + delta, min, max);
+        }
+        else
+        {
+            int lever = S + move - 2;
+            var (min, max) = LeverRange(lever);
+            double delta = direction * oc.ExperimentSize * (max - min);
+            double proposed = Math.Clamp(levers[lever] + delta, min, max);
+            if (proposed == levers[lever]) proposed = Math.Clamp(levers[lever] - delta, min, max);
+            levers[lever] = proposed;
+        }
+        prov.ExperimentLever[p] = move;
         prov.ExperimentBaseline[p] = baseline;
     }
 
@@ -210,7 +249,7 @@ public sealed partial class Simulation
         for (int p = 0; p < P; p++)
         {
             prov.ExperimentLever[p] = -1;
-            Experiment(p, scores[p]);
+            Experiment(p, TrackRecord(p, scores[p]));
             prov.ExperimentLever[p] = -1;
         }
     }
@@ -262,6 +301,8 @@ public sealed partial class Simulation
                 // The successor inherits the levers (policy inertia) and the province's rule.
                 prov.OfficialId[p] = os.NextOfficialId++;
                 prov.QuartersInOffice[p] = 0;
+                prov.OfficialYears[p] = 0;
+                prov.OfficialScoreSum[p] = 0;
                 prov.ExperimentLever[p] = -1;
             }
             OfficialRecords.Add(new OfficialRecord(Step, p, officialId, prov.Rule[p], quarters, scores[p],

@@ -62,7 +62,10 @@ public sealed partial class Simulation
             constructionShare[p] = prov.ConstructionSales[p] / constructionWeight;
         }
 
-        double lambda = hh.ServicesLabourShare + hh.ServicesDividendShare;
+        var ag = cfg.Aggregates;
+        double lambdaServices = ag.ServicesLabourShare + ag.ServicesDividendShare;
+        double lambdaConstruction = ag.ConstructionLabourShare + ag.ConstructionDividendShare;
+        double domesticConstruction = 1 - ag.ConstructionImportShare;
         double expectedDeflation = Math.Max(0, -prov.InflationExpectation[0]);
         int welfareLever = LeverLayout.WelfareShare(S);
         double vatCentral = 0, servicesTax = 0, transfers = 0, cofunding = 0, tradeInCentral = 0, stateInvestment = 0;
@@ -83,6 +86,7 @@ public sealed partial class Simulation
             prov.Vat[p] = flows[o + FirmKernels.PfVat];
             prov.FirmInterest[p] = flows[o + FirmKernels.PfInterest];
             prov.ProductionSubsidies[p] = flows[o + FirmKernels.PfProductionSubsidy];
+            prov.InterestSubsidies[p] = flows[o + FirmKernels.PfInterestSubsidy];
             prov.CapexSubsidiesLocal[p] += flows[o + FirmKernels.PfCapexSubsidyLocal];
             prov.CapexSubsidiesCentral[p] += flows[o + FirmKernels.PfCapexSubsidyCentral];
             prov.FirmCapex[p] += flows[o + FirmKernels.PfCapex];
@@ -111,7 +115,7 @@ public sealed partial class Simulation
             prov.LocalRevenue[p] = vatLocal + prov.LandSales[p] + prov.CentralTransfers[p];
             double debtRatio = prov.LocalDebtStart[p] / (4 * previousGdp);
             prov.LocalInterest[p] = (gov.LocalDebtRate + gov.LocalDebtRateSlope * Math.Max(0, debtRatio)) * prov.LocalDebtStart[p];
-            double committed = prov.CapexSubsidiesLocal[p] + prov.ProductionSubsidies[p] + prov.Bailouts[p]
+            double committed = prov.CapexSubsidiesLocal[p] + prov.ProductionSubsidies[p] + prov.InterestSubsidies[p] + prov.Bailouts[p]
                                + prov.LocalInterest[p] + prov.LgfvLosses[p] + prov.TradeInLocal[p];
             double programme = Math.Max(gov.MinProgrammeShare * prov.LocalRevenue[p],
                 (1 + gov.AllowedDeficitShare) * prov.LocalRevenue[p] - committed);
@@ -137,34 +141,40 @@ public sealed partial class Simulation
                 hh.MinPropensity, hh.MaxPropensity);
             prov.PropensityToConsume[p] = propensity;
 
-            // Household income solves income = direct income + lambda * (services and construction value added),
-            // where that value added itself depends on consumption and housing out of income.
+            // Household income solves income = direct income + the household shares of services and construction
+            // value added, where that value added itself depends on consumption and housing out of income.
             double direct = prov.FirmWages[p] + prov.Dividends[p] + prov.Welfare[p] + prov.TradeInRebates[p];
-            double exogenousDemand = -prov.ConsumerGoods[p] + prov.GovernmentConsumption[p] + prov.DomesticMaterials[p]
-                                     + prov.CapexToConstruction[p] + prov.Infrastructure[p] + prov.StateInvestment[p]
-                                     - prov.ConstructionPurchases[p];
-            double householdIncome = (direct + lambda * exogenousDemand) / (1 - lambda * (propensity + hh.HousingRate));
+            double servicesExogenous = -prov.ConsumerGoods[p] + prov.GovernmentConsumption[p] + prov.DomesticMaterials[p];
+            double constructionExogenous = domesticConstruction * (prov.CapexToConstruction[p] + prov.Infrastructure[p] + prov.StateInvestment[p])
+                                           - prov.ConstructionPurchases[p];
+            double householdIncome = (direct + lambdaServices * servicesExogenous + lambdaConstruction * constructionExogenous)
+                                     / (1 - lambdaServices * propensity - lambdaConstruction * domesticConstruction * hh.HousingRate);
             prov.HouseholdIncome[p] = householdIncome;
             prov.Consumption[p] = propensity * householdIncome;
             prov.Housing[p] = hh.HousingRate * householdIncome;
             prov.ServicesConsumption[p] = prov.Consumption[p] - prov.ConsumerGoods[p];
             prov.ServicesValueAdded[p] = prov.ServicesConsumption[p] + prov.GovernmentConsumption[p] + prov.DomesticMaterials[p];
             prov.ConstructionSales[p] = prov.CapexToConstruction[p] + prov.Housing[p] + prov.Infrastructure[p] + prov.StateInvestment[p];
-            prov.ConstructionValueAdded[p] = prov.ConstructionSales[p] - prov.ConstructionPurchases[p];
-            double aggregateValueAdded = prov.ServicesValueAdded[p] + prov.ConstructionValueAdded[p];
-            prov.ServicesTax[p] = gov.ServicesTaxRate * aggregateValueAdded;
-            prov.RetainedServices[p] = (1 - lambda - gov.ServicesTaxRate) * aggregateValueAdded;
-            prov.Wages[p] = prov.FirmWages[p] + hh.ServicesLabourShare * aggregateValueAdded;
-            prov.HouseholdDividends[p] = prov.Dividends[p] + hh.ServicesDividendShare * aggregateValueAdded;
+            prov.ConstructionImports[p] = ag.ConstructionImportShare * prov.ConstructionSales[p];
+            prov.ConstructionValueAdded[p] = prov.ConstructionSales[p] - prov.ConstructionImports[p] - prov.ConstructionPurchases[p];
+            double servicesValueAdded = prov.ServicesValueAdded[p], constructionValueAdded = prov.ConstructionValueAdded[p];
+            double aggregateValueAdded = servicesValueAdded + constructionValueAdded;
+            prov.ServicesTax[p] = ag.ServicesTaxRate * aggregateValueAdded;
+            double aggregateWages = ag.ServicesLabourShare * servicesValueAdded + ag.ConstructionLabourShare * constructionValueAdded;
+            double aggregateDividends = ag.ServicesDividendShare * servicesValueAdded + ag.ConstructionDividendShare * constructionValueAdded;
+            prov.RetainedServices[p] = aggregateValueAdded - aggregateWages - aggregateDividends - prov.ServicesTax[p];
+            prov.Wages[p] = prov.FirmWages[p] + aggregateWages;
+            prov.HouseholdDividends[p] = prov.Dividends[p] + aggregateDividends;
             prov.Transfers[p] = prov.Welfare[p] + prov.TradeInRebates[p];
-            prov.ServicesEmployment[p] = hh.ServicesLabourShare * aggregateValueAdded / hh.ServicesWage;
+            prov.ServicesEmployment[p] = aggregateWages / ag.ServicesWage;
             prov.SafetyNet[p] = prov.SafetyNet[p] * (1 - hh.SafetyNetDecay)
                                 + hh.SafetyNetBuildRate * (householdIncome > 0 ? prov.Welfare[p] / householdIncome : 0);
 
             // GDP both ways.
             prov.Investment[p] = prov.CapexToConstruction[p] + prov.InventoryInvestment[p] + prov.Housing[p]
                                  + prov.Infrastructure[p] + prov.StateInvestment[p];
-            prov.NetExports[p] = prov.Revenue[p] - prov.ConsumerGoods[p] - prov.ConstructionPurchases[p] - prov.ImportedMaterials[p];
+            prov.NetExports[p] = prov.Revenue[p] - prov.ConsumerGoods[p] - prov.ConstructionPurchases[p]
+                                 - prov.ImportedMaterials[p] - prov.ConstructionImports[p];
             prov.GdpExpenditure[p] = prov.Consumption[p] + prov.Investment[p] + prov.GovernmentConsumption[p] + prov.NetExports[p];
             double firmValueAdded = prov.Revenue[p] + prov.InventoryInvestment[p] - prov.ImportedMaterials[p] - prov.DomesticMaterials[p];
             prov.GdpValueAdded[p] = firmValueAdded + prov.ServicesValueAdded[p] + prov.ConstructionValueAdded[p];
@@ -172,14 +182,14 @@ public sealed partial class Simulation
             prov.GdpRealForScore[p] = prov.GdpReal[p] - (cfg.Mechanisms.InvestmentInScore ? 0 : prov.CapexToConstruction[p]);
 
             // Burn-in calibration: next quarter's state investment moves the province's GDP towards its data value.
-            double multiplier = 1 - lambda * (propensity + hh.HousingRate);
+            double multiplier = 1 - lambdaServices * propensity - lambdaConstruction * domesticConstruction * hh.HousingRate;
             nextStateInvestment[p] = InBurnIn
                 ? Math.Max(0, prov.StateInvestment[p] + ModelConstants.CalibrationGain * (prov.DataGdp[p] - prov.GdpExpenditure[p]) * multiplier)
                 : prov.StateInvestment[p] * (1 + gov.StateInvestmentGrowth);
 
             // Sector balances (net lending), from flows.
             double firmNetLending = prov.Revenue[p] - prov.FirmWages[p] - prov.ImportedMaterials[p] - prov.DomesticMaterials[p]
-                                    - prov.Vat[p] - prov.FirmInterest[p] + prov.ProductionSubsidies[p]
+                                    - prov.Vat[p] - prov.FirmInterest[p] + prov.ProductionSubsidies[p] + prov.InterestSubsidies[p]
                                     + prov.CapexSubsidiesLocal[p] + prov.CapexSubsidiesCentral[p] + prov.Bailouts[p]
                                     + prov.WriteOffs[p] - prov.Dividends[p] - prov.FirmCapex[p];
             prov.FirmNetLending[p] = firmNetLending;
@@ -205,7 +215,7 @@ public sealed partial class Simulation
             government += prov.GovernmentConsumption[p];
             netExports += prov.NetExports[p];
             exports += prov.ExportRevenue[p];
-            imports += prov.ImportedMaterials[p];
+            imports += prov.ImportedMaterials[p] + prov.ConstructionImports[p];
             income += householdIncome;
             firmInvestment += prov.CapexToConstruction[p];
         }

@@ -49,8 +49,8 @@ public sealed partial class Simulation : IDisposable
 
     public bool InBurnIn => Step < 0;
 
-    /// <summary>Quarters since trends started (trends start at step 0, after the burn-in).</summary>
-    internal int TrendQuarters => Math.Max(0, Step);
+    /// <summary>Quarters since the start of the burn-in: demand trends run from the first simulated quarter.</summary>
+    internal int TrendQuarters => Step + Config.BurnIn;
 
     /// <summary>Runs the burn-in quarters (nothing is recorded).</summary>
     public void RunBurnIn()

@@ -27,6 +27,7 @@ public sealed class IndustryState
     public double[] MeanOutputPerFirm = null!;  // last quarter, units
     public double[] MeanCapacityPerFirm = null!;
     public double[] ValueAddedPerUnit0 = null!; // base-year value added per unit, for real GDP
+    public double[] ExpectedDemandGrowth = null!; // smoothed quarterly log growth of industry sales, used by investment
 
     // This quarter
     public double[] DemandPrice = null!;        // P_s used by demand
@@ -41,6 +42,7 @@ public sealed class IndustryState
     public double[] Capacity = null!;
     public double[] Output = null!;
     public double[] Sales = null!;
+    public double[] PreviousSales = null!;
     public double[] Exports = null!;            // units
     public double[] ExportValue = null!;
     public double[] Revenue = null!;

@@ -15,6 +15,7 @@ public sealed class ProvinceState
                 field.SetValue(this, new double[provinces]);
         }
         LeverValues = new double[provinces * (industries + LeverLayout.FixedLevers)];
+        ExperimentLeverValues = new double[LeverValues.Length];
         CellFirms = new double[provinces * industries];
         Names = new string[provinces];
         Rule = new Config.IncentiveRule[provinces];
@@ -48,6 +49,7 @@ public sealed class ProvinceState
     public double[] Vat = null!;
     public double[] FirmInterest = null!;
     public double[] ProductionSubsidies = null!;
+    public double[] InterestSubsidies = null!;       // firms' interest paid by the province (credit easing)
     public double[] CapexSubsidiesLocal = null!;
     public double[] CapexSubsidiesCentral = null!;
     public double[] FirmCapex = null!;               // total, incl. land
@@ -105,6 +107,7 @@ public sealed class ProvinceState
     public double[] ServicesValueAdded = null!;
     public double[] ConstructionSales = null!;
     public double[] ConstructionValueAdded = null!;
+    public double[] ConstructionImports = null!;     // imported equipment
     public double[] ServicesTax = null!;
     public double[] RetainedServices = null!;        // services and construction operating surplus not distributed
     public double[] Investment = null!;
@@ -121,11 +124,19 @@ public sealed class ProvinceState
     public double[] Score = null!;
     public double[] QuartersInOffice = null!;
     public double[] OfficialId = null!;
-    public double[] ExperimentLever = null!;         // -1 when none
-    public double[] ExperimentOldValue = null!;
-    public double[] ExperimentBaseline = null!;      // relative score before the experiment
+    public double[] ExperimentLever = null!;         // the experiment's move, -1 when none
+    public double[] ExperimentBaseline = null!;      // the official's mean relative score when the experiment started
+    public double[] GdpGrowthRecord = null!;         // smoothed yearly real GDP growth (track record)
+    public double[] IncomeGrowthRecord = null!;      // smoothed yearly real income per capita growth
+    public double[] OfficialYears = null!;           // year-ends the current official has been scored
+    public double[] OfficialScoreSum = null!;
+
+    /// <summary>Levers before the current experiment, restored if it fails: [p * LeverCount + lever].</summary>
+    public double[] ExperimentLeverValues;
 
     public Span<double> Levers(int province) => LeverValues.AsSpan(province * LeverCount, LeverCount);
+
+    public Span<double> ExperimentOldLevers(int province) => ExperimentLeverValues.AsSpan(province * LeverCount, LeverCount);
 
     public int LeverCount => LeverValues.Length / Count;
 }

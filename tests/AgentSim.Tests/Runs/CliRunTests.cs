@@ -65,18 +65,9 @@ public sealed class CliRunTests : IDisposable
     [Fact]
     public void Default_output_directory_is_runs_slash_config_name()
     {
-        var previous = Environment.CurrentDirectory;
-        try
-        {
-            Environment.CurrentDirectory = _dir.Path;
-            var (code, _, stderr) = Cli("run", _configPath);
-            Assert.True(code == ExitCodes.Success, stderr);
-            Assert.True(File.Exists(Path.Combine(_dir.Path, "runs", "tiny", "manifest.json")));
-        }
-        finally
-        {
-            Environment.CurrentDirectory = previous;
-        }
+        // Checked on the parsed options: running it would write under the working directory, which tests share.
+        Assert.Equal(Path.Combine("runs", "tiny"), RunOptions.Parse([_configPath]).OutputDirectory);
+        Assert.Equal("elsewhere", RunOptions.Parse([_configPath, "--out", "elsewhere"]).OutputDirectory);
     }
 
     [Fact]
@@ -169,16 +160,26 @@ public sealed class CliRunTests : IDisposable
     }
 
     [Fact]
-    public void Placeholder_config_source_needs_the_file_and_applies_the_shorthands()
+    public void The_yaml_loader_is_the_default_source_and_its_errors_are_bad_input()
     {
-        var missing = Assert.Throws<AgentSim.Model.State.InputException>(() => PlaceholderConfigSource.Load(_dir.File("nope.yaml"), []));
-        Assert.Contains("nope.yaml", missing.Message);
+        CliApp.ConfigSource = _original;
+        var scenario = Path.Combine(RunFixtures.RepositoryRoot, "configs", "baseline.yaml");
+        var output = _dir.File("baseline");
+        var (code, _, stderr) = Cli("run", scenario, "--out", output, "--firms", "1000", "--steps", "2", "--set", "burn_in=1", "--set", "output.firms_sample=100");
+        Assert.True(code == ExitCodes.Success, stderr);
+        var manifest = RunFixtures.Manifest(output);
+        Assert.Equal(1000, manifest.Firms);
+        Assert.Contains("firms: 1000", manifest.ResolvedConfigYaml);
+        Assert.True(File.Exists(Path.Combine(output, "firms.parquet")), "baseline.yaml asks for firm snapshots");
 
-        var (config, directory, yaml) = PlaceholderConfigSource.Load(_configPath, ["seed=5", "firms=2000", "steps=3", "threads=1"]);
-        Assert.Equal((5L, 2000, 3, 1), (config.Seed, config.Firms, config.Steps, config.Threads));
-        Assert.Equal(_dir.Path, directory);
-        Assert.Contains("seed: 5", yaml);
-        Assert.Throws<AgentSim.Model.State.InputException>(() => PlaceholderConfigSource.Load(_configPath, ["officials.tenure=16"]));
+        (code, _, stderr) = Cli("run", scenario, "--out", _dir.File("typo"), "--set", "officals.tenure=16");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith("error: ", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+
+        (code, _, stderr) = Cli("run", _dir.File("absent.yaml"), "--out", _dir.File("absent"));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("absent.yaml", stderr);
     }
 
     private static (int Code, string Stdout, string Stderr) Cli(params string[] args)

@@ -1,0 +1,31 @@
+using AgentSim.Config;
+using AgentSim.Model;
+using AgentSim.Model.State;
+
+namespace AgentSim.Benchmarks;
+
+/// <summary>Builds a default-config simulation of a given size for benchmarks.</summary>
+internal static class EngineFactory
+{
+    public static Simulation Create(int firms, int threads, int steps = 80)
+    {
+        var config = new SimulationConfig { Firms = firms, Steps = steps, Threads = threads };
+        return new Simulation(config, ProvinceData.Load(FindProvincesFile()), threads);
+    }
+
+    /// <summary>configs/data/provinces.csv, found by walking up from the working directory (BenchmarkDotNet runs from bin/).</summary>
+    public static string FindProvincesFile()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "configs", "data", "provinces.csv");
+            if (File.Exists(candidate)) return candidate;
+        }
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "configs", "data", "provinces.csv");
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException("configs/data/provinces.csv not found above the benchmark's directory");
+    }
+}

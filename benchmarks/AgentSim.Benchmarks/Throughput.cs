@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace AgentSim.Benchmarks;
+
+/// <summary>Quick throughput measurement: one JSON line with firm-steps per second and memory.</summary>
+internal static class Throughput
+{
+    public static int Run(string[] args)
+    {
+        int firms = 100_000, steps = 40, threads = 0;
+        string engine = "soa";
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--firms": firms = int.Parse(Next()); break;
+                case "--steps": steps = int.Parse(Next()); break;
+                case "--threads": threads = int.Parse(Next()); break;
+                case "--engine": engine = Next(); break;
+                default:
+                    Console.Error.WriteLine($"error: unknown option '{args[i]}' (use --firms N --steps S --threads T --engine soa)");
+                    return 2;
+            }
+        }
+        if (engine != "soa")
+        {
+            Console.Error.WriteLine($"error: engine '{engine}' is not available (only 'soa')");
+            return 2;
+        }
+        using var simulation = EngineFactory.Create(firms, threads, steps);
+        simulation.RunBurnIn();
+        long totalAllocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        for (int s = 0; s < steps; s++) simulation.Advance();
+        clock.Stop();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - totalAllocatedBefore;
+        var result = new
+        {
+            engine,
+            firms,
+            steps,
+            threads = simulation.Threads,
+            seconds = clock.Elapsed.TotalSeconds,
+            firm_steps_per_second = (double)firms * steps / clock.Elapsed.TotalSeconds,
+            peak_rss_bytes = Process.GetCurrentProcess().PeakWorkingSet64,
+            allocated_bytes_per_step = (double)allocated / steps,
+        };
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        return 0;
+    }
+}
