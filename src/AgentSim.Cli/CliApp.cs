@@ -1,3 +1,7 @@
+using AgentSim.Config;
+using AgentSim.Model.State;
+using AgentSim.Output.Runs;
+
 namespace AgentSim.Cli;
 
 /// <summary>Process exit codes; distinct so scripts and schedulers can tell failures apart.</summary>
@@ -6,14 +10,100 @@ public static class ExitCodes
     public const int Success = 0;
     public const int Failure = 1;
     public const int BadInput = 2;
+    /// <summary>Interrupted by the user (Ctrl+C), following the shell convention 128 + SIGINT.</summary>
+    public const int Cancelled = 130;
 }
+
+/// <summary>A malformed command line: reported as <c>error: ...</c> with exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);
 
 /// <summary>The command-line application. Tests call <see cref="Run"/> directly: it is the real entry point.</summary>
 public static class CliApp
 {
+    /// <summary>
+    /// Loads a config file: (path, <c>--set key=value</c> overrides in order) to the resolved config, the directory
+    /// its relative paths are resolved against, and the resolved config as YAML for the manifest. The command-line
+    /// shorthands (--seed, --firms, --steps, --threads) arrive as overrides after the user's --set entries.
+    /// Defaults to the YAML loader; tests swap in a source that returns a small config. A source reports bad
+    /// input with <see cref="ConfigException"/> or <see cref="InputException"/>.
+    /// </summary>
+    public static Func<string, IReadOnlyList<string>, (SimulationConfig Config, string ConfigDirectory, string ResolvedYaml)> ConfigSource { get; set; }
+        = LoadYaml;
+
+    /// <summary>The YAML loader (<see cref="ConfigLoader"/>) in the shape of <see cref="ConfigSource"/>.</summary>
+    public static (SimulationConfig Config, string ConfigDirectory, string ResolvedYaml) LoadYaml(string path, IReadOnlyList<string> overrides)
+    {
+        var loaded = ConfigLoader.Load(path, overrides);
+        return (loaded.Config, loaded.ConfigDirectory, loaded.ResolvedYaml);
+    }
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        stderr.WriteLine("error: not implemented yet");
-        return ExitCodes.Failure;
+        ArgumentNullException.ThrowIfNull(args);
+        var debug = args.Contains("--debug");
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // The first Ctrl+C stops the run cleanly (tables deleted, manifest left incomplete); a second one kills.
+            e.Cancel = !cancel.IsCancellationRequested;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return Dispatch(args, stdout, stderr, cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            stderr.WriteLine("error: cancelled; the run directory is left incomplete (its manifest says so)");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex) when (IsUserError(ex))
+        {
+            stderr.WriteLine($"error: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception ex)
+        {
+            stderr.WriteLine($"error: unexpected failure ({ex.GetType().Name}): {ex.Message}");
+            if (debug)
+            {
+                stderr.WriteLine(ex.ToString());
+            }
+            else
+            {
+                stderr.WriteLine("This is a bug in AgentSim: please report it with the command line and config (rerun with --debug for the stack trace).");
+            }
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Exceptions that mean the user's input is wrong (exit code 2, message only, no stack trace).</summary>
+    private static bool IsUserError(Exception ex) => ex is UsageException or ConfigException or InputException or OutputException;
+
+    private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        if (args.Length == 0)
+        {
+            stderr.Write(Usage.General);
+            return ExitCodes.BadInput;
+        }
+        switch (args[0])
+        {
+            case "-h" or "--help" or "help":
+                stdout.Write(Usage.General);
+                return ExitCodes.Success;
+            case "--version":
+                stdout.WriteLine($"agentsim {typeof(CliApp).Assembly.GetName().Version}");
+                return ExitCodes.Success;
+            case "run":
+                return RunCommand.Execute(args[1..], stdout, ct);
+            default:
+                throw new UsageException($"unknown command '{args[0]}' (commands: run; see 'agentsim --help')");
+        }
     }
 }

@@ -1,0 +1,62 @@
+using AgentSim.Config;
+using AgentSim.Model.State;
+
+namespace AgentSim.Output.Runs;
+
+/// <summary>Everything <see cref="RunWriter.RunAsync"/> needs: the resolved config, the provinces data and where to write.</summary>
+public sealed record RunRequest
+{
+    /// <summary>The configuration after defaults and overrides.</summary>
+    public required SimulationConfig Config { get; init; }
+
+    /// <summary>Rows of the provinces data file (<see cref="ProvinceData.Load"/>).</summary>
+    public required IReadOnlyList<ProvinceRow> Provinces { get; init; }
+
+    /// <summary>Run directory; created if missing. A non-empty directory is refused unless <see cref="Force"/>.</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Config file as given by the user, recorded in the manifest.</summary>
+    public string ConfigPath { get; init; } = "";
+
+    /// <summary>The resolved config as YAML, recorded in the manifest so the run can be repeated without the original file.</summary>
+    public string ResolvedConfigYaml { get; init; } = "";
+
+    /// <summary>Worker threads; 0 uses <c>Config.Threads</c> (where 0 means all cores). Results do not depend on it.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>
+    /// Write into a non-empty directory: the files of a previous run there (the tables, <c>manifest.json</c> and
+    /// leftover temporary files) are removed first; other files are left alone.
+    /// </summary>
+    public bool Force { get; init; }
+}
+
+/// <summary>What a run is doing when it reports progress.</summary>
+public enum RunPhase
+{
+    /// <summary>Building the starting economy.</summary>
+    Initialising,
+    /// <summary>Burn-in quarters (not recorded); Step counts burn-in quarters done.</summary>
+    BurnIn,
+    /// <summary>Recorded quarters; Step counts quarters done.</summary>
+    Simulating,
+    /// <summary>Completing the tables and the manifest.</summary>
+    Finishing,
+}
+
+/// <summary>A progress report: <see cref="Step"/> of <see cref="TotalSteps"/> quarters of the current phase are done.</summary>
+public readonly record struct RunProgress(RunPhase Phase, int Step, int TotalSteps, int FirmsAlive, TimeSpan Elapsed);
+
+/// <summary>A problem with the output location (non-empty directory, a file in the way, no permission): the user's to fix.</summary>
+public sealed class OutputException : Exception
+{
+    public OutputException(string message)
+        : base(message)
+    {
+    }
+
+    public OutputException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
