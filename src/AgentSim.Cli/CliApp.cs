@@ -102,8 +102,14 @@ public static class CliApp
                 return ExitCodes.Success;
             case "run":
                 return RunCommand.Execute(args[1..], stdout, ct);
+            case "validate":
+                return InfoCommands.Validate(args[1..], stdout);
+            case "explain":
+                return InfoCommands.Explain(args[1..], stdout);
+            case "scenarios":
+                return InfoCommands.Scenarios(args[1..], stdout);
             default:
-                throw new UsageException($"unknown command '{args[0]}' (commands: run; see 'agentsim --help')");
+                throw new UsageException($"unknown command '{args[0]}' (commands: run, validate, explain, scenarios; see 'agentsim --help')");
         }
     }
 }

@@ -21,6 +21,7 @@ internal static class RunCommand
         var (config, configDirectory, resolvedYaml) = CliApp.ConfigSource(options.ConfigPath, options.Overrides());
         options.ApplyTo(config);
         var provinces = ProvinceData.Load(Path.Combine(configDirectory, config.Provinces.DataFile));
+        AgentSim.Model.Simulation.ValidateInputs(config, provinces);
         var request = new RunRequest
         {
             Config = config,

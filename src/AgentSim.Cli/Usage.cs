@@ -9,8 +9,14 @@ internal static class Usage
 
         Usage:
           agentsim run CONFIG [options]   run a scenario and write its Parquet tables
-          agentsim --help                 show this help ('agentsim run --help' for the run options)
+          agentsim validate CONFIG        check a config (and its data) without running it
+          agentsim explain KEY            a parameter's meaning, unit, default and range
+          agentsim scenarios [DIR]        list the shipped scenario configs
+          agentsim --help                 show this help ('agentsim COMMAND --help' for a command's options)
           agentsim --version              show the version
+
+        Example:
+          dotnet run --project src/AgentSim.Cli -c Release -- run configs/baseline.yaml
 
         """;
 
@@ -34,6 +40,42 @@ internal static class Usage
 
         Exit codes: 0 success, 1 unexpected failure, 2 bad input (arguments, config, data, output directory),
         130 interrupted.
+
+        """;
+
+    public const string Validate =
+        """
+        Usage: agentsim validate CONFIG [--set KEY=VALUE]...
+
+        Loads CONFIG (following 'extends'), applies the overrides, checks every value against the schema and
+        the provinces data, and prints a one-line summary. Nothing is run or written.
+
+        Example:
+          agentsim validate configs/pilot.yaml --set incentives.switch_step=24
+
+        Exit codes: 0 valid, 2 invalid (the message names the file, line, key and what was expected).
+
+        """;
+
+    public const string Explain =
+        """
+        Usage: agentsim explain KEY
+
+        Prints a parameter's meaning, unit, type, default and allowed range, from the same schema that
+        validates configs. Keys are dotted snake_case; list fields take [] or an element name.
+
+        Examples:
+          agentsim explain firm_behaviour.markup_down
+          agentsim explain industries.ev.learning_rate
+
+        """;
+
+    public const string Scenarios =
+        """
+        Usage: agentsim scenarios [DIR]
+
+        Lists the scenario configs in DIR (default: the repository's configs/ folder) with the first line of
+        each file's header comment.
 
         """;
 }

@@ -160,12 +160,8 @@ internal static class Initialisation
         // Provinces: levers, rules, budgets, officials.
         var lv = cfg.Levers;
         int leverCount = prov.LeverCount;
+        Simulation.ValidateInputs(cfg, rows);
         var pilots = new HashSet<string>(cfg.Incentives.PilotProvinces);
-        foreach (var name in cfg.Incentives.PilotProvinces)
-        {
-            if (!prov.Names.Contains(name))
-                throw new InputException(UnknownProvinceMessage(name, prov.Names));
-        }
         for (int p = 0; p < P; p++)
         {
             var levers = prov.Levers(p);

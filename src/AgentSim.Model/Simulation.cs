@@ -79,5 +79,21 @@ public sealed partial class Simulation : IDisposable
 
     public void Dispose() => _pool.Dispose();
 
+    /// <summary>
+    /// Checks what the config says about the data (pilot provinces must exist in the provinces file) before
+    /// anything is written, so bad input fails without leaving an output directory behind.
+    /// </summary>
+    public static void ValidateInputs(SimulationConfig config, IReadOnlyList<ProvinceRow> provinces)
+    {
+        var names = provinces.Select(p => p.Name).ToArray();
+        foreach (var name in config.Incentives.PilotProvinces)
+        {
+            if (!names.Contains(name))
+                throw new InputException(Initialisation.UnknownProvinceMessage(name, names));
+        }
+        if (config.Industries.Count > byte.MaxValue)
+            throw new InputException($"industries: at most {byte.MaxValue} industries are supported, got {config.Industries.Count}");
+    }
+
     internal double Lever(int province, int lever) => Provinces.LeverValues[province * Provinces.LeverCount + lever];
 }

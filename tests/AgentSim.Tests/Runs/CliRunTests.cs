@@ -10,6 +10,7 @@ namespace AgentSim.Tests.Runs;
 /// (the YAML loader is not part of this layer); it is process-wide, so every test touching it lives in this class,
 /// whose tests xunit runs one at a time.
 /// </summary>
+[Collection(CliCollection.Name)]
 public sealed class CliRunTests : IDisposable
 {
     private readonly Func<string, IReadOnlyList<string>, (SimulationConfig, string, string)> _original = CliApp.ConfigSource;
