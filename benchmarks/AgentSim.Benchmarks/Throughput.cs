@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using AgentSim.Model;
 
 namespace AgentSim.Benchmarks;
 
@@ -46,6 +47,7 @@ internal static class Throughput
             firm_steps_per_second = (double)firms * steps / clock.Elapsed.TotalSeconds,
             peak_rss_bytes = Process.GetCurrentProcess().PeakWorkingSet64,
             allocated_bytes_per_step = (double)allocated / steps,
+            phase_seconds = Simulation.PhaseNames.Zip(simulation.PhaseSeconds).ToDictionary(p => p.First, p => p.Second),
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;

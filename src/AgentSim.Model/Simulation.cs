@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AgentSim.Config;
 using AgentSim.Core;
 using AgentSim.Model.State;
@@ -49,6 +50,12 @@ public sealed partial class Simulation : IDisposable
 
     public bool InBurnIn => Step < 0;
 
+    /// <summary>Wall-clock seconds spent in each group of phases so far, in the order of <see cref="PhaseNames"/>.</summary>
+    public double[] PhaseSeconds { get; } = new double[6];
+
+    public static readonly string[] PhaseNames =
+        ["production and pricing", "demand and market", "accounts and investment", "distress and entry", "observation", "provinces, nation, officials"];
+
     /// <summary>Quarters since the start of the burn-in: demand trends run from the first simulated quarter.</summary>
     internal int TrendQuarters => Step + Config.BurnIn;
 
@@ -61,19 +68,32 @@ public sealed partial class Simulation : IDisposable
     /// <summary>Runs one quarter.</summary>
     public void Advance()
     {
+        long t0 = Stopwatch.GetTimestamp();
         OfficialRecords.Clear();
         ApplyRuleSchedule();
         UpdateLearningCurves();
         _kernels.RunProductionAndPricing(_pool);
+        long t1 = Stopwatch.GetTimestamp();
         ComputeDemand();
         _kernels.RunMarketClearing(_pool);
+        long t2 = Stopwatch.GetTimestamp();
         _kernels.RunAccountsAndInvestment(_pool);
+        long t3 = Stopwatch.GetTimestamp();
         ResolveDistress();
         RunEntry();
+        long t4 = Stopwatch.GetTimestamp();
         _kernels.RunObservation(_pool);
+        long t5 = Stopwatch.GetTimestamp();
         ComputeIndustryIndicators();
         ComputeProvincesAndNation();
         RunOfficials();
+        long t6 = Stopwatch.GetTimestamp();
+        PhaseSeconds[0] += Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
+        PhaseSeconds[1] += Stopwatch.GetElapsedTime(t1, t2).TotalSeconds;
+        PhaseSeconds[2] += Stopwatch.GetElapsedTime(t2, t3).TotalSeconds;
+        PhaseSeconds[3] += Stopwatch.GetElapsedTime(t3, t4).TotalSeconds;
+        PhaseSeconds[4] += Stopwatch.GetElapsedTime(t4, t5).TotalSeconds;
+        PhaseSeconds[5] += Stopwatch.GetElapsedTime(t5, t6).TotalSeconds;
         Step++;
     }
 
