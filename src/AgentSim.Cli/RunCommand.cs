@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentSim.Analysis;
 using AgentSim.Config;
 using AgentSim.Model.State;
 using AgentSim.Output.Runs;
@@ -22,6 +23,10 @@ internal static class RunCommand
         options.ApplyTo(config);
         var provinces = ProvinceData.Load(Path.Combine(configDirectory, config.Provinces.DataFile));
         AgentSim.Model.Simulation.ValidateInputs(config, provinces);
+        if (options.Replicates is > 1)
+        {
+            return CompareCommand.RunReplicates(options, new ScenarioSpec(config.Name, options.ConfigPath, config, provinces), stdout, ct);
+        }
         var request = new RunRequest
         {
             Config = config,
@@ -143,11 +148,18 @@ internal sealed class RunOptions
     public List<string> Sets { get; } = new();
     public bool Force { get; private set; }
     public bool Help { get; private set; }
+    public int? Replicates { get; private set; }
+    public int Parallel { get; private set; }
+    public bool Tables { get; private set; }
+    public List<string> ConfigPaths { get; } = new();
 
     /// <summary>--out, or runs/&lt;config file name without extension&gt; relative to the working directory.</summary>
     public string OutputDirectory => Out ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(ConfigPath));
 
-    public static RunOptions Parse(string[] args)
+    public static RunOptions Parse(string[] args) => Parse(args, "run");
+
+    /// <summary>Parses the options of <paramref name="command"/> ("run" takes one config, "compare" one or more).</summary>
+    public static RunOptions Parse(string[] args, string command)
     {
         var options = new RunOptions();
         var positional = new List<string>();
@@ -168,7 +180,7 @@ internal sealed class RunOptions
                 }
                 if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                 {
-                    throw new UsageException($"{arg} needs a value (see 'agentsim run --help')");
+                    throw new UsageException($"{arg} needs a value (see 'agentsim {command} --help')");
                 }
                 return args[++i];
             }
@@ -197,6 +209,15 @@ internal sealed class RunOptions
                 case "--steps":
                     options.Steps = Number<int>(arg, Value(), 1, int.MaxValue);
                     break;
+                case "--replicates":
+                    options.Replicates = Number<int>(arg, Value(), 1, 100_000);
+                    break;
+                case "--parallel":
+                    options.Parallel = Number<int>(arg, Value(), 0, 1024);
+                    break;
+                case "--tables":
+                    options.Tables = true;
+                    break;
                 case "--set":
                     var set = Value();
                     if (set.IndexOf('=', StringComparison.Ordinal) <= 0)
@@ -208,7 +229,7 @@ internal sealed class RunOptions
                 default:
                     if (arg.StartsWith('-') && arg.Length > 1)
                     {
-                        throw new UsageException($"unknown option '{arg}' (see 'agentsim run --help')");
+                        throw new UsageException($"unknown option '{arg}' (see 'agentsim {command} --help')");
                     }
                     positional.Add(arg);
                     break;
@@ -220,13 +241,20 @@ internal sealed class RunOptions
         }
         if (positional.Count == 0)
         {
-            throw new UsageException("run needs a config file: agentsim run CONFIG [options]");
+            throw new UsageException(command == "compare"
+                ? "compare needs one or more config files: agentsim compare CONFIG... [options]"
+                : "run needs a config file: agentsim run CONFIG [options]");
         }
-        if (positional.Count > 1)
+        if (positional.Count > 1 && command != "compare")
         {
-            throw new UsageException($"run takes one config file, got {positional.Count}: {string.Join(", ", positional)}");
+            throw new UsageException($"run takes one config file, got {positional.Count}: {string.Join(", ", positional)} (to run several, use 'agentsim compare')");
+        }
+        if (command == "run" && (options.Tables || options.Parallel != 0) && options.Replicates is null or 1)
+        {
+            throw new UsageException("--tables and --parallel apply to replicates: add --replicates N");
         }
         options.ConfigPath = positional[0];
+        options.ConfigPaths.AddRange(positional);
         return options;
     }
 

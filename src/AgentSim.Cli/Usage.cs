@@ -9,6 +9,7 @@ internal static class Usage
 
         Usage:
           agentsim run CONFIG [options]   run a scenario and write its Parquet tables
+          agentsim compare CONFIG...      run scenarios on the same seeds; indicators with 95% intervals
           agentsim validate CONFIG        check a config (and its data) without running it
           agentsim explain KEY            a parameter's meaning, unit, default and range
           agentsim scenarios [DIR]        list the shipped scenario configs
@@ -34,6 +35,9 @@ internal static class Usage
           --firms N          number of firms at the start
           --steps N          quarters to simulate after the burn-in
           --set KEY=VALUE    override any config key, e.g. --set officials.tenure=16 (repeatable)
+          --replicates N     run N seeds (derived from the config's seed; replicate 0 is the seed itself); tables go
+                             to OUT/replicate=R/, indicators with 95% intervals to OUT/summary.parquet
+          --parallel N       with --replicates: runs at once (default: one per core)
           --force            write into a non-empty directory, replacing the previous run's files
           --debug            print stack traces of unexpected errors
           -h, --help         show this help
@@ -76,6 +80,27 @@ internal static class Usage
 
         Lists the scenario configs in DIR (default: the repository's configs/ folder) with the first line of
         each file's header comment.
+
+        """;
+
+    public const string Compare =
+        """
+        Usage: agentsim compare CONFIG... [options]
+
+        Runs every scenario on the same replicate seeds (common random numbers), prints the signature-result
+        indicators side by side as mean [95% CI], with paired differences against the first scenario (the
+        reference), and writes summary.parquet and replicates.parquet to the output directory.
+
+        Options:
+          --replicates N     replicates per scenario (default 10)
+          --out DIR          output directory (default: runs/compare-<scenario names>)
+          --tables           also write every run's tables under OUT/scenario=NAME/replicate=R/
+          --parallel N       runs at once (default: one per core); results do not depend on it
+          --firms N, --steps N, --seed N, --set KEY=VALUE   applied to every scenario
+          --force            replace a previous comparison in OUT
+
+        Example:
+          agentsim compare configs/baseline.yaml configs/household-income.yaml configs/pilot.yaml --replicates 10
 
         """;
 }

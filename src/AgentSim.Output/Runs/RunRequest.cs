@@ -29,6 +29,9 @@ public sealed record RunRequest
     /// leftover temporary files) are removed first; other files are left alone.
     /// </summary>
     public bool Force { get; init; }
+
+    /// <summary>Called after every recorded quarter with the simulation (read-only use), e.g. to collect series for analysis.</summary>
+    public Action<Model.Simulation>? OnStep { get; init; }
 }
 
 /// <summary>What a run is doing when it reports progress.</summary>

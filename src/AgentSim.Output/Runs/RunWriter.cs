@@ -83,6 +83,7 @@ public static class RunWriter
                 simulate.Stop();
                 write.Start();
                 headlines.Record();
+                request.OnStep?.Invoke(sim);
                 await tables.AppendStepAsync(step, lastStep, ct).ConfigureAwait(false);
                 write.Stop();
                 progress?.Report(new RunProgress(RunPhase.Simulating, step + 1, config.Steps, HeadlineTracker.FirmsAlive(sim), clock.Elapsed));

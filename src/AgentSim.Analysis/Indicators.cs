@@ -1,0 +1,198 @@
+namespace AgentSim.Analysis;
+
+/// <summary>One named indicator of a run (or of a scenario-minus-baseline pair).</summary>
+public sealed record Indicator(string Name, double Value, string Unit, string Meaning);
+
+/// <summary>
+/// The indicators behind the signature results (MODEL.md section 6), computed from one run's series.
+/// "Start" is the first year after the burn-in, "end" the last year of the horizon.
+/// </summary>
+public static class Indicators
+{
+    public const string UtilisationStart = "utilisation_start";
+    public const string ConsumptionShareStart = "consumption_share_start";
+    public const string InvestmentShareStart = "investment_share_start";
+    public const string PpiInflationStart = "ppi_inflation_start";
+    public const string StrategicUtilisationEnd = "strategic_utilisation_end";
+    public const string OtherUtilisationEnd = "other_utilisation_end";
+    public const string StrategicUtilisationGap = "strategic_minus_other_utilisation_end";
+    public const string StrategicPriceChange = "strategic_price_change";
+    public const string LongestFallingSpell = "longest_falling_price_spell";
+    public const string StrategicMarginEnd = "strategic_profit_margin_end";
+    public const string ZombieShareEnd = "zombie_share_end";
+    public const string ConsumptionShareEnd = "consumption_share_end";
+    public const string PilotIncomeDid = "pilot_income_growth_did";
+    public const string PilotCapexSubsidyChange = "pilot_capex_subsidy_change_did";
+    public const string PilotBailoutChange = "pilot_bailout_propensity_change_did";
+    public const string PilotWelfareChange = "pilot_welfare_share_change_did";
+    public const string NonPilotIncomeGrowthChange = "non_pilot_income_growth_change";
+
+    /// <summary>Quarters averaged for "start" and "end" values.</summary>
+    public const int Year = 4;
+
+    public static List<Indicator> Compute(RunSeries run)
+    {
+        int T = run.Steps;
+        if (T < 2 * Year) throw new ArgumentException($"indicators need at least {2 * Year} quarters, the run has {T}");
+        var all = Enumerable.Range(0, run.Industries.Length).ToArray();
+        var strategic = all.Where(s => run.Strategic[s]).ToArray();
+        var other = all.Where(s => !run.Strategic[s]).ToArray();
+        var start = (0, Year);
+        var end = (T - Year, T);
+        double strategicEnd = Utilisation(run, strategic, end), otherEnd = Utilisation(run, other, end);
+        var list = new List<Indicator>
+        {
+            new(UtilisationStart, Utilisation(run, all, start), "fraction", "Capacity utilisation of all modelled industries in the first year."),
+            new(ConsumptionShareStart, Mean(run.ConsumptionShare, start), "fraction", "Household consumption / GDP in the first year."),
+            new(InvestmentShareStart, Mean(run.InvestmentShare, start), "fraction", "Investment / GDP in the first year."),
+            new(PpiInflationStart, Math.Pow(run.ProducerPriceIndex[Year] / run.ProducerPriceIndex[0], 1.0 / Year) - 1, "fraction per quarter", "Producer-price inflation over the first year."),
+            new(StrategicUtilisationEnd, strategicEnd, "fraction", "Capacity utilisation of strategic industries in the last year."),
+            new(OtherUtilisationEnd, otherEnd, "fraction", "Capacity utilisation of non-strategic industries in the last year."),
+            new(StrategicUtilisationGap, strategicEnd - otherEnd, "fraction", "Strategic minus non-strategic utilisation in the last year."),
+            new(StrategicPriceChange, run.StrategicPriceIndex[T - 1] / run.StrategicPriceIndex[0] - 1, "fraction", "Change of the strategic producer price index over the horizon."),
+            new(LongestFallingSpell, FallingSpell(run.StrategicPriceIndex), "quarters", "Longest run of consecutive quarters of falling strategic producer prices."),
+            new(StrategicMarginEnd, Margin(run, strategic, end), "fraction", "Profit / revenue of strategic industries in the last year."),
+            new(ZombieShareEnd, run.Zombies[T - 1] / Math.Max(1, run.Firms[T - 1]), "fraction", "Share of firms alive with negative equity for 4+ quarters, at the end."),
+            new(ConsumptionShareEnd, Mean(run.ConsumptionShare, end), "fraction", "Household consumption / GDP in the last year."),
+        };
+        if (run.SwitchStep > 0 && run.SwitchStep < T && run.IsPilot.Any(x => x) && run.IsPilot.Any(x => !x))
+            list.AddRange(Pilot(run));
+        return list;
+    }
+
+    /// <summary>
+    /// Pilot effects: difference in differences of per-capita real income growth (pilots vs non-pilots, the
+    /// quarters after the switch vs as many before, up to 20), and the same for the pilots' levers.
+    /// </summary>
+    private static IEnumerable<Indicator> Pilot(RunSeries run)
+    {
+        int t0 = run.SwitchStep;
+        int window = Math.Min(20, Math.Min(t0 - 1, run.Steps - t0));
+        var pilots = Enumerable.Range(0, run.Provinces.Length).Where(p => run.IsPilot[p]).ToArray();
+        var others = Enumerable.Range(0, run.Provinces.Length).Where(p => !run.IsPilot[p]).ToArray();
+        double Growth(int[] group, int from, int to) =>
+            group.Average(p => (Math.Log(run.IncomePerCapitaReal[to - 1][p]) - Math.Log(run.IncomePerCapitaReal[from - 1][p])) / (to - from));
+        double pilotChange = Growth(pilots, t0, t0 + window) - Growth(pilots, t0 - window, t0);
+        double otherChange = Growth(others, t0, t0 + window) - Growth(others, t0 - window, t0);
+        double LeverChange(List<double[]> lever, int[] group) =>
+            group.Average(p => lever[t0 + window - 1][p] - lever[t0 - 1][p]);
+        yield return new(PilotIncomeDid, pilotChange - otherChange, "log points per quarter",
+            "Difference in differences of per-capita real household income growth: pilots minus non-pilots, after the switch minus before.");
+        yield return new(PilotCapexSubsidyChange, LeverChange(run.CapexSubsidyStrategic, pilots) - LeverChange(run.CapexSubsidyStrategic, others), "rate",
+            "Change of the pilots' capex subsidies (strategic industries) after the switch, minus the non-pilots' change.");
+        yield return new(PilotBailoutChange, LeverChange(run.BailoutPropensity, pilots) - LeverChange(run.BailoutPropensity, others), "propensity",
+            "Change of the pilots' bailout propensity after the switch, minus the non-pilots' change.");
+        yield return new(PilotWelfareChange, LeverChange(run.WelfareShare, pilots) - LeverChange(run.WelfareShare, others), "share",
+            "Change of the pilots' welfare share after the switch, minus the non-pilots' change.");
+        yield return new(NonPilotIncomeGrowthChange, otherChange, "log points per quarter",
+            "Change in non-pilot provinces' per-capita real income growth after the switch (compare with baseline for the spillover).");
+    }
+
+    public static double Utilisation(RunSeries run, int[] industries, (int From, int To) window)
+    {
+        double output = 0, capacity = 0;
+        for (int t = window.From; t < window.To; t++)
+            foreach (int s in industries) { output += run.Output[t][s]; capacity += run.Capacity[t][s]; }
+        return capacity > 0 ? output / capacity : 0;
+    }
+
+    public static double Margin(RunSeries run, int[] industries, (int From, int To) window)
+    {
+        double profit = 0, revenue = 0;
+        for (int t = window.From; t < window.To; t++)
+            foreach (int s in industries) { profit += run.Profit[t][s]; revenue += run.Revenue[t][s]; }
+        return revenue > 0 ? profit / revenue : 0;
+    }
+
+    public static double Mean(List<double> series, (int From, int To) window)
+    {
+        double sum = 0;
+        for (int t = window.From; t < window.To; t++) sum += series[t];
+        return sum / (window.To - window.From);
+    }
+
+    public static double FallingSpell(List<double> index)
+    {
+        int longest = 0, current = 0;
+        for (int t = 1; t < index.Count; t++)
+        {
+            current = index[t] < index[t - 1] ? current + 1 : 0;
+            longest = Math.Max(longest, current);
+        }
+        return longest;
+    }
+}
+
+/// <summary>Indicators of a scenario relative to the baseline run with the same seed (common random numbers).</summary>
+public static class PairedIndicators
+{
+    public const string ConsumptionShareGap = "consumption_share_end_vs_baseline";
+    public const string StrategicUtilisationGap = "strategic_utilisation_end_vs_baseline";
+    public const string ZombieShareGap = "zombie_share_end_vs_baseline";
+    public const string NonPilotSpillover = "non_pilot_income_growth_vs_baseline";
+    public const string TariffExportsChange = "tariff_exports_change";
+    public const string TariffPriceChangeVsBaseline = "tariff_domestic_price_change_vs_baseline";
+    public const string TariffUtilisationChangeVsBaseline = "tariff_utilisation_change_vs_baseline";
+    public const string TradeInDemandDuring = "trade_in_demand_during_vs_baseline";
+    public const string TradeInDemandAfter = "trade_in_demand_after_vs_baseline";
+
+    /// <summary>Quarters after an event over which its effects are measured.</summary>
+    public const int EventWindow = 8;
+
+    public static List<Indicator> Compute(RunSeries scenario, RunSeries baseline)
+    {
+        int T = Math.Min(scenario.Steps, baseline.Steps);
+        var end = (T - Indicators.Year, T);
+        var all = Enumerable.Range(0, scenario.Industries.Length).ToArray();
+        var strategic = all.Where(s => scenario.Strategic[s]).ToArray();
+        var list = new List<Indicator>
+        {
+            new(ConsumptionShareGap, Indicators.Mean(scenario.ConsumptionShare, end) - Indicators.Mean(baseline.ConsumptionShare, end), "fraction",
+                "Consumption share of GDP in the last year, scenario minus baseline."),
+            new(StrategicUtilisationGap, Indicators.Utilisation(scenario, strategic, end) - Indicators.Utilisation(baseline, strategic, end), "fraction",
+                "Strategic utilisation in the last year, scenario minus baseline."),
+            new(ZombieShareGap, scenario.Zombies[T - 1] / Math.Max(1, scenario.Firms[T - 1]) - baseline.Zombies[T - 1] / Math.Max(1, baseline.Firms[T - 1]), "fraction",
+                "Zombie share at the end, scenario minus baseline."),
+        };
+        if (scenario.SwitchStep > 0 && scenario.SwitchStep < T)
+        {
+            int t0 = scenario.SwitchStep, window = Math.Min(20, T - t0);
+            var others = Enumerable.Range(0, scenario.Provinces.Length).Where(p => !scenario.IsPilot[p]).ToArray();
+            double Growth(RunSeries run) => others.Average(p =>
+                (Math.Log(run.IncomePerCapitaReal[t0 + window - 1][p]) - Math.Log(run.IncomePerCapitaReal[t0 - 1][p])) / window);
+            list.Add(new(NonPilotSpillover, Growth(scenario) - Growth(baseline), "log points per quarter",
+                "Spillover: non-pilot provinces' per-capita real income growth after the switch, pilot scenario minus baseline."));
+        }
+        foreach (var (industry, from) in scenario.TariffSteps.Take(1))
+        {
+            int s = scenario.IndustryIndex(industry);
+            if (from < 4 || from + EventWindow > T) continue;
+            double Exports(RunSeries run, int a, int b) => Enumerable.Range(a, b - a).Average(t => run.Exports[t][s]);
+            double PriceChange(RunSeries run) => run.PriceIndex[from + EventWindow - 1][s] / run.PriceIndex[from - 1][s] - 1;
+            double UtilChange(RunSeries run) => Indicators.Utilisation(run, [s], (from, from + EventWindow)) - Indicators.Utilisation(run, [s], (from - 4, from));
+            list.Add(new(TariffExportsChange, Exports(scenario, from, from + EventWindow) / Exports(scenario, from - 4, from) - 1, "fraction",
+                $"Change of {industry} exports (units) in the {EventWindow} quarters after the tariff vs the 4 before."));
+            list.Add(new(TariffPriceChangeVsBaseline, PriceChange(scenario) - PriceChange(baseline), "fraction",
+                $"Change of the {industry} price index over {EventWindow} quarters from the tariff, scenario minus baseline (negative: falls faster)."));
+            list.Add(new(TariffUtilisationChangeVsBaseline, UtilChange(scenario) - UtilChange(baseline), "fraction",
+                $"Change of {industry} utilisation after the tariff vs before, scenario minus baseline."));
+        }
+        foreach (var (industries, from, to) in scenario.TradeInSteps.Take(1))
+        {
+            var idx = industries.Select(scenario.IndustryIndex).ToArray();
+            int afterEnd = Math.Min(T, to + 1 + EventWindow);
+            if (to + 1 >= afterEnd) continue;
+            double Demand(RunSeries run, int a, int b)
+            {
+                double sum = 0;
+                for (int t = a; t < b; t++) foreach (int s in idx) sum += run.DomesticDemand[t][s];
+                return sum;
+            }
+            list.Add(new(TradeInDemandDuring, Demand(scenario, from, to + 1) / Demand(baseline, from, to + 1) - 1, "fraction",
+                $"Domestic demand for {string.Join(" and ", industries)} during the programme, relative to baseline."));
+            list.Add(new(TradeInDemandAfter, Demand(scenario, to + 1, afterEnd) / Demand(baseline, to + 1, afterEnd) - 1, "fraction",
+                $"Domestic demand for {string.Join(" and ", industries)} in the {afterEnd - to - 1} quarters after the programme, relative to baseline (negative: pull-forward)."));
+        }
+        return list;
+    }
+}

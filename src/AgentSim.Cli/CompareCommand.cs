@@ -1,0 +1,145 @@
+using System.Globalization;
+using AgentSim.Analysis;
+using AgentSim.Model;
+using AgentSim.Model.State;
+using Spectre.Console;
+
+namespace AgentSim.Cli;
+
+/// <summary>
+/// <c>agentsim compare CONFIG... [--replicates N]</c> and <c>agentsim run CONFIG --replicates N</c>: several seeds
+/// (common random numbers across scenarios), indicators with 95% intervals, summary.parquet and replicates.parquet.
+/// </summary>
+internal static class CompareCommand
+{
+    public const int DefaultReplicates = 10;
+
+    public static int Execute(string[] args, TextWriter stdout, CancellationToken ct)
+    {
+        var options = RunOptions.Parse(args, "compare");
+        if (options.Help)
+        {
+            stdout.Write(Usage.Compare);
+            return ExitCodes.Success;
+        }
+        var scenarios = new List<ScenarioSpec>();
+        foreach (var path in options.ConfigPaths)
+        {
+            var (config, directory, _) = CliApp.ConfigSource(path, options.Overrides());
+            options.ApplyTo(config);
+            var provinces = ProvinceData.Load(Path.Combine(directory, config.Provinces.DataFile));
+            Simulation.ValidateInputs(config, provinces);
+            scenarios.Add(new ScenarioSpec(config.Name, path, config, provinces));
+        }
+        string output = options.Out ?? Path.Combine("runs", "compare-" + string.Join("-", scenarios.Select(s => s.Name)));
+        int replicates = options.Replicates ?? DefaultReplicates;
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"comparing {string.Join(", ", scenarios.Select(s => s.Name))}: {replicates} replicates each (same seeds), {scenarios[0].Config.Firms:N0} firms, {scenarios[0].Config.Steps} quarters"));
+        var result = Run(scenarios, replicates, options, output, stdout, ct);
+        Print(stdout, result, output);
+        return ExitCodes.Success;
+    }
+
+    /// <summary><c>run CONFIG --replicates N</c>: the replicates of one scenario, tables under OUT/replicate=R/.</summary>
+    public static int RunReplicates(RunOptions options, ScenarioSpec scenario, TextWriter stdout, CancellationToken ct)
+    {
+        string output = options.OutputDirectory;
+        int replicates = options.Replicates!.Value;
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"running {options.ConfigPath}: {replicates} replicates, {scenario.Config.Firms:N0} firms, {scenario.Config.Steps} quarters"));
+        var result = Run([scenario], replicates, options, output, stdout, ct, tables: true, partitionByScenario: false);
+        Print(stdout, result, output);
+        return ExitCodes.Success;
+    }
+
+    private static CompareResult Run(List<ScenarioSpec> scenarios, int replicates, RunOptions options, string output, TextWriter stdout,
+        CancellationToken ct, bool tables = false, bool partitionByScenario = true)
+    {
+        PrepareOutput(output, options.Force);
+        var experiment = new ExperimentOptions
+        {
+            TablesDirectory = tables || options.Tables ? output : null,
+            PartitionByScenario = partitionByScenario,
+            Parallel = options.Parallel,
+            Force = options.Force,
+        };
+        int total = scenarios.Count * replicates;
+        int lastPrinted = 0;
+        var progress = new Reporter(p =>
+        {
+            // About ten lines per experiment: enough to see it move, few enough for logs.
+            if (p.Done == p.Total || p.Done - lastPrinted >= Math.Max(1, total / 10))
+            {
+                lastPrinted = p.Done;
+                double eta = p.Done > 0 ? p.Elapsed.TotalSeconds / p.Done * (p.Total - p.Done) : 0;
+                lock (stdout) stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"runs {p.Done}/{p.Total} · elapsed {p.Elapsed.TotalSeconds:F0} s · eta {eta:F0} s"));
+            }
+        });
+        var result = Experiments.Compare(scenarios, replicates, experiment, progress, ct);
+        SummaryTables.WriteAsync(result, output, ct).GetAwaiter().GetResult();
+        return result;
+    }
+
+    private static void PrepareOutput(string output, bool force)
+    {
+        string full = Path.GetFullPath(output);
+        if (File.Exists(full)) throw new AgentSim.Output.Runs.OutputException($"output path '{output}' is a file, not a directory");
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !force)
+            throw new AgentSim.Output.Runs.OutputException($"output directory '{output}' is not empty; choose another directory or replace it (--force)");
+        Directory.CreateDirectory(full);
+    }
+
+    private static void Print(TextWriter stdout, CompareResult result, string output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        // One row per indicator: wide enough for five scenarios without wrapping.
+        console.Profile.Width = Math.Max(120, 40 + 26 * result.Scenarios.Count);
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"Indicators: mean [95% CI] over {result.Replicates} replicates")));
+        table.AddColumn("indicator");
+        foreach (var s in result.Scenarios) table.AddColumn(new TableColumn(Markup.Escape(s.Scenario)).RightAligned());
+        var names = result.Scenarios.SelectMany(s => s.Statistics.Select(x => x.Name)).Distinct().ToList();
+        foreach (var name in names)
+        {
+            var cells = new List<string> { Markup.Escape(name) };
+            foreach (var s in result.Scenarios)
+                cells.Add(Markup.Escape(Cell(s.Statistics.FirstOrDefault(x => x.Name == name))));
+            table.AddRow(cells.ToArray());
+        }
+        var paired = result.Scenarios.SelectMany(s => s.VersusReference.Select(x => x.Name)).Distinct().ToList();
+        if (paired.Count > 0)
+        {
+            table.AddEmptyRow();
+            table.AddRow(Markup.Escape($"vs {result.Reference} (same seeds):"));
+            foreach (var name in paired)
+            {
+                var cells = new List<string> { Markup.Escape(name) };
+                foreach (var s in result.Scenarios)
+                    cells.Add(Markup.Escape(Cell(s.VersusReference.FirstOrDefault(x => x.Name == name))));
+                table.AddRow(cells.ToArray());
+            }
+        }
+        console.Write(table);
+        stdout.WriteLine($"summary: {Path.Combine(Path.GetFullPath(output), "summary.parquet")} (and replicates.parquet)");
+    }
+
+    private static string Cell(ReplicateStatistic? s) =>
+        s is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{Format(s.Mean)} [{Format(s.Low)}, {Format(s.High)}]");
+
+    private static string Format(double v) =>
+        Math.Abs(v) >= 100 ? v.ToString("F0", CultureInfo.InvariantCulture)
+        : Math.Abs(v) >= 1 ? v.ToString("F2", CultureInfo.InvariantCulture)
+        : v.ToString("F4", CultureInfo.InvariantCulture);
+
+    private sealed class Reporter(Action<ExperimentProgress> report) : IProgress<ExperimentProgress>
+    {
+        public void Report(ExperimentProgress value) => report(value);
+    }
+}

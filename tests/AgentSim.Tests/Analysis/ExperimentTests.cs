@@ -1,0 +1,92 @@
+using AgentSim.Analysis;
+using AgentSim.Cli;
+using AgentSim.Tests.Output;
+using AgentSim.Tests.Runs;
+
+namespace AgentSim.Tests.Analysis;
+
+/// <summary>Replicates, common random numbers, statistics and the compare command's Parquet summary.</summary>
+public sealed class ExperimentTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Replicate_zero_is_the_base_seed_and_others_are_distinct_and_stable()
+    {
+        Assert.Equal(42, Experiments.ReplicateSeed(42, 0));
+        var seeds = Enumerable.Range(0, 50).Select(r => Experiments.ReplicateSeed(42, r)).ToList();
+        Assert.Equal(seeds.Count, seeds.Distinct().Count());
+        Assert.All(seeds, s => Assert.True(s >= 0));
+        Assert.Equal(seeds, Enumerable.Range(0, 50).Select(r => Experiments.ReplicateSeed(42, r)));
+        Assert.NotEqual(Experiments.ReplicateSeed(42, 1), Experiments.ReplicateSeed(43, 1));
+    }
+
+    [Fact]
+    public void Confidence_interval_matches_a_t_interval_by_hand()
+    {
+        var values = new[] { 1.0, 2.0, 3.0, 4.0 }.Select(v => new Indicator("x", v, "", "")).ToList();
+        var stat = ReplicateStatistic.From(values);
+        Assert.Equal(2.5, stat.Mean, 12);
+        double sd = Math.Sqrt(5.0 / 3.0);
+        Assert.Equal(sd, stat.StandardDeviation, 12);
+        // t(0.975, 3) = 3.182446305284263
+        Assert.Equal(2.5 - 3.182446305284263 * sd / 2, stat.Low, 9);
+        Assert.Equal(2.5 + 3.182446305284263 * sd / 2, stat.High, 9);
+    }
+
+    [Fact]
+    public void Scenarios_share_seeds_and_results_do_not_depend_on_parallelism()
+    {
+        var config = RunFixtures.SmallConfig(firms: 2000, steps: 12, burnIn: 2);
+        var spec = new ScenarioSpec("a", "a.yaml", config, RunFixtures.Provinces);
+        var other = RunFixtures.SmallConfig(firms: 2000, steps: 12, burnIn: 2);
+        other.Incentives.DefaultRule = AgentSim.Config.IncentiveRule.HouseholdIncome;
+        var specB = new ScenarioSpec("b", "b.yaml", other, RunFixtures.Provinces);
+
+        var serial = Experiments.Compare([spec, specB], 3, new ExperimentOptions { Parallel = 1 });
+        var parallel = Experiments.Compare([spec, specB], 3, new ExperimentOptions { Parallel = 2 });
+
+        Assert.Equal(serial.Runs.Where(r => r.Scenario == "a").Select(r => r.Seed), serial.Runs.Where(r => r.Scenario == "b").Select(r => r.Seed));
+        for (int i = 0; i < serial.Runs.Count; i++)
+        {
+            Assert.Equal(serial.Runs[i].Seed, parallel.Runs[i].Seed);
+            Assert.Equal(serial.Runs[i].Indicators.Select(x => x.Value), parallel.Runs[i].Indicators.Select(x => x.Value));
+        }
+        var a = serial.Scenarios[0].Statistics.Single(s => s.Name == Indicators.ConsumptionShareEnd);
+        Assert.Equal(3, a.Count);
+        Assert.True(a.Low <= a.Mean && a.Mean <= a.High);
+        Assert.NotEmpty(serial.Scenarios[1].VersusReference);
+        Assert.Empty(serial.Scenarios[0].VersusReference);
+    }
+}
+
+/// <summary>The compare command end to end (CLI tests run one class at a time).</summary>
+[Collection(CliCollection.Name)]
+public sealed class CompareCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Compare_command_writes_a_summary_that_duckdb_reads()
+    {
+        string baseline = Path.Combine(RunFixtures.RepositoryRoot, "configs", "baseline.yaml");
+        string household = Path.Combine(RunFixtures.RepositoryRoot, "configs", "household-income.yaml");
+        string output = _dir.File("cmp");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CliApp.Run(["compare", baseline, household, "--replicates", "2", "--firms", "1500", "--steps", "8", "--set", "burn_in=2", "--out", output], stdout, stderr);
+        Assert.True(code == ExitCodes.Success, stderr.ToString());
+        Assert.Contains("consumption_share_end", stdout.ToString());
+        Assert.Contains("household-income", stdout.ToString());
+
+        var summary = ParquetReadBack.ReadWithDuckDb(Path.Combine(output, "summary.parquet"));
+        Assert.Contains("baseline", summary["scenario"].Cast<string>());
+        Assert.Contains("consumption_share_end_vs_baseline", summary["indicator"].Cast<string>());
+        var replicates = ParquetReadBack.ReadWithParquetSharp(Path.Combine(output, "replicates.parquet"));
+        Assert.Equal(2, replicates["replicate"].Cast<int>().Distinct().Count());
+    }
+}
