@@ -107,12 +107,18 @@ public static class Experiments
         if (options.TablesDirectory is null)
         {
             using var sim = new Simulation(config, scenario.Provinces, threads);
-            sim.RunBurnIn();
+            var guard = new AgentSim.Model.Guards.InvariantGuard(sim);
+            while (sim.Step < 0)
+            {
+                sim.Advance();
+                guard.Check();
+            }
             series = new RunSeries(sim);
             for (int t = 0; t < config.Steps; t++)
             {
                 ct.ThrowIfCancellationRequested();
                 sim.Advance();
+                guard.Check();
                 series.Record(sim);
             }
         }
@@ -121,6 +127,10 @@ public static class Experiments
             string directory = options.PartitionByScenario
                 ? Path.Combine(options.TablesDirectory, $"scenario={scenario.Name}", $"replicate={replicate}")
                 : Path.Combine(options.TablesDirectory, $"replicate={replicate}");
+            // The scenario name is a single path component (the config rules say so); never write outside the tables directory.
+            string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.TablesDirectory)) + Path.DirectorySeparatorChar;
+            if (!Path.GetFullPath(directory).StartsWith(root, StringComparison.Ordinal))
+                throw new OutputException($"scenario name '{scenario.Name}' would put its tables outside '{options.TablesDirectory}'");
             RunWriter.RunAsync(new RunRequest
             {
                 Config = config,

@@ -1,4 +1,7 @@
 using AgentSim.Config;
+using AgentSim.Model;
+using AgentSim.Model.Checkpoints;
+using AgentSim.Model.Guards;
 using AgentSim.Model.State;
 using AgentSim.Output.Runs;
 
@@ -10,6 +13,8 @@ public static class ExitCodes
     public const int Success = 0;
     public const int Failure = 1;
     public const int BadInput = 2;
+    /// <summary>The run stopped because a quarter broke an invariant (NaN, negative stock, identity off); the tables keep the quarters before it.</summary>
+    public const int InvariantViolation = 3;
     /// <summary>Interrupted by the user (Ctrl+C), following the shell convention 128 + SIGINT.</summary>
     public const int Cancelled = 130;
 }
@@ -31,6 +36,9 @@ public static class CliApp
         = LoadYaml;
 
     /// <summary>The YAML loader (<see cref="ConfigLoader"/>) in the shape of <see cref="ConfigSource"/>.</summary>
+    /// <summary>Test hook: called with the simulation after every recorded quarter of 'run' and 'resume', before the invariant checks.</summary>
+    internal static Action<Simulation>? StepHook { get; set; }
+
     public static (SimulationConfig Config, string ConfigDirectory, string ResolvedYaml) LoadYaml(string path, IReadOnlyList<string> overrides)
     {
         var loaded = ConfigLoader.Load(path, overrides);
@@ -51,12 +59,27 @@ public static class CliApp
         Console.CancelKeyPress += onCancel;
         try
         {
-            return Dispatch(args, stdout, stderr, cancel.Token);
+            try
+            {
+                return Dispatch(args, stdout, stderr, cancel.Token);
+            }
+            catch (AggregateException ex) when (ex.Flatten().InnerExceptions.Count > 0)
+            {
+                // Parallel runs (replicates, compare) wrap what a run threw: report the first failure as itself.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.Flatten().InnerExceptions[0]).Throw();
+                throw;
+            }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            stderr.WriteLine("error: cancelled; the run directory is left incomplete (its manifest says so)");
+            stderr.WriteLine("error: cancelled; the run directory is left incomplete (its manifest says so); a run started with --checkpoint-every can be continued with 'agentsim resume DIR'");
             return ExitCodes.Cancelled;
+        }
+        catch (InvariantViolationException ex)
+        {
+            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine("The run stopped; its tables hold the quarters before this one, and manifest.json records the error (status incomplete).");
+            return ExitCodes.InvariantViolation;
         }
         catch (Exception ex) when (IsUserError(ex))
         {
@@ -83,7 +106,7 @@ public static class CliApp
     }
 
     /// <summary>Exceptions that mean the user's input is wrong (exit code 2, message only, no stack trace).</summary>
-    private static bool IsUserError(Exception ex) => ex is UsageException or ConfigException or InputException or OutputException;
+    private static bool IsUserError(Exception ex) => ex is UsageException or ConfigException or InputException or OutputException or CheckpointException or MemoryLimitException;
 
     private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -102,6 +125,8 @@ public static class CliApp
                 return ExitCodes.Success;
             case "run":
                 return RunCommand.Execute(args[1..], stdout, ct);
+            case "resume":
+                return RunCommand.Resume(args[1..], stdout, ct);
             case "compare":
                 return CompareCommand.Execute(args[1..], stdout, ct);
             case "validate":
@@ -111,7 +136,7 @@ public static class CliApp
             case "scenarios":
                 return InfoCommands.Scenarios(args[1..], stdout);
             default:
-                throw new UsageException($"unknown command '{args[0]}' (commands: run, compare, validate, explain, scenarios; see 'agentsim --help')");
+                throw new UsageException($"unknown command '{args[0]}' (commands: run, resume, compare, validate, explain, scenarios; see 'agentsim --help')");
         }
     }
 }

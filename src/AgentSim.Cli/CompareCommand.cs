@@ -55,6 +55,12 @@ internal static class CompareCommand
     private static CompareResult Run(List<ScenarioSpec> scenarios, int replicates, RunOptions options, string output, TextWriter stdout,
         CancellationToken ct, bool tables = false, bool partitionByScenario = true)
     {
+        int jobs = scenarios.Count * replicates;
+        int concurrent = Math.Min(options.Parallel > 0 ? options.Parallel : Environment.ProcessorCount, jobs);
+        foreach (var scenario in scenarios)
+        {
+            AgentSim.Output.Runs.RunWriter.EnsureMemory(scenario.Config, scenario.Provinces.Count, concurrent);
+        }
         PrepareOutput(output, options.Force);
         var experiment = new ExperimentOptions
         {

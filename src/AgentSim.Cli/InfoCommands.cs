@@ -36,6 +36,7 @@ internal static class InfoCommands
         var (config, directory, _) = CliApp.ConfigSource(path, overrides);
         var provinces = ProvinceData.Load(Path.Combine(directory, config.Provinces.DataFile));
         Simulation.ValidateInputs(config, provinces);
+        AgentSim.Output.Runs.RunWriter.EnsureMemory(config, provinces.Count);
         string pilots = config.Incentives.PilotProvinces.Count == 0 ? ""
             : $", {config.Incentives.PilotProvinces.Count} pilots switching to {Snake(config.Incentives.PilotRule.ToString())} at step {config.Incentives.SwitchStep}";
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

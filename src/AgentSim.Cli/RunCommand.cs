@@ -2,6 +2,7 @@ using System.Globalization;
 using AgentSim.Analysis;
 using AgentSim.Config;
 using AgentSim.Model.State;
+using AgentSim.Output;
 using AgentSim.Output.Runs;
 using Spectre.Console;
 
@@ -27,6 +28,26 @@ internal static class RunCommand
         {
             return CompareCommand.RunReplicates(options, new ScenarioSpec(config.Name, options.ConfigPath, config, provinces), stdout, ct);
         }
+        RunWriter.EnsureMemory(config, provinces.Count);
+        if (options.Resume && Interrupted(options.OutputDirectory) is { } status)
+        {
+            if (status == Manifest.StatusComplete)
+            {
+                stdout.WriteLine($"the run in {options.OutputDirectory} is already complete; nothing to resume");
+                return ExitCodes.Success;
+            }
+            // Same command line as the interrupted run: the checkpoint must match this config and data.
+            return ResumeRun(stdout, new ResumeRequest
+            {
+                OutputDirectory = options.OutputDirectory,
+                Config = config,
+                Provinces = provinces,
+                Threads = config.Threads,
+                CheckpointEvery = options.CheckpointEvery,
+                FirmChecksEvery = options.FirmChecksEvery ?? 1,
+                OnStep = CliApp.StepHook,
+            }, ct);
+        }
         var request = new RunRequest
         {
             Config = config,
@@ -36,8 +57,71 @@ internal static class RunCommand
             ResolvedConfigYaml = resolvedYaml,
             Threads = config.Threads,
             Force = options.Force,
+            CheckpointEvery = options.CheckpointEvery ?? 0,
+            FirmChecksEvery = options.FirmChecksEvery ?? 1,
+            OnStep = CliApp.StepHook,
         };
 
+        var threads = config.Threads > 0 ? config.Threads : Environment.ProcessorCount;
+        var checkpoints = request.CheckpointEvery > 0 ? $", checkpoint every {request.CheckpointEvery} quarters" : "";
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"running {options.ConfigPath}: {config.Firms:N0} firms, {config.BurnIn} burn-in + {config.Steps} quarters, seed {config.Seed}, {threads} threads{checkpoints}"));
+        return Report(stdout, progress => RunWriter.RunAsync(request, progress, ct), ct);
+    }
+
+    /// <summary><c>agentsim resume DIR</c>: continues an interrupted checkpointed run with the config recorded in its manifest.</summary>
+    public static int Resume(string[] args, TextWriter stdout, CancellationToken ct)
+    {
+        var options = ResumeOptions.Parse(args);
+        if (options.Help)
+        {
+            stdout.Write(Usage.Resume);
+            return ExitCodes.Success;
+        }
+        if (Interrupted(options.Directory) == Manifest.StatusComplete)
+        {
+            stdout.WriteLine($"the run in {options.Directory} is already complete; nothing to resume");
+            return ExitCodes.Success;
+        }
+        return ResumeRun(stdout, new ResumeRequest
+        {
+            OutputDirectory = options.Directory,
+            Threads = options.Threads ?? 0,
+            CheckpointEvery = options.CheckpointEvery,
+            FirmChecksEvery = options.FirmChecksEvery ?? 1,
+            OnStep = CliApp.StepHook,
+        }, ct);
+    }
+
+    private static int ResumeRun(TextWriter stdout, ResumeRequest request, CancellationToken ct)
+    {
+        var checkpoints = RunCheckpoint.List(Path.GetFullPath(request.OutputDirectory));
+        var from = checkpoints.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $" from its checkpoint at step {checkpoints[0].Step}") : "";
+        stdout.WriteLine($"resuming {request.OutputDirectory}{from}");
+        return Report(stdout, progress => RunWriter.ResumeAsync(request, progress, ct), ct);
+    }
+
+    /// <summary>The status in DIR/manifest.json, or null when there is no readable manifest (nothing to resume).</summary>
+    private static string? Interrupted(string directory)
+    {
+        var path = Path.Combine(directory, RunManifest.FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            return RunManifest.Deserialize(File.ReadAllText(path)).Status;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new OutputException($"cannot read '{path}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Runs with progress (a bar on a terminal, lines otherwise) and prints the summary.</summary>
+    private static int Report(TextWriter stdout, Func<IProgress<RunProgress>, Task<RunResult>> run, CancellationToken ct)
+    {
         var interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -46,21 +130,16 @@ internal static class RunCommand
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
         });
-        var threads = config.Threads > 0 ? config.Threads : Environment.ProcessorCount;
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"running {options.ConfigPath}: {config.Firms:N0} firms, {config.BurnIn} burn-in + {config.Steps} quarters, seed {config.Seed}, {threads} threads"));
-
         var result = interactive
-            ? RunWithProgressBar(console, request, ct)
-            : RunWithProgressLines(stdout, request, ct);
+            ? RunWithProgressBar(console, run, ct)
+            : RunWithProgressLines(stdout, run);
         Summary.Print(console, result);
         return ExitCodes.Success;
     }
 
     /// <summary>Progress bars on a terminal; the simulation runs on a worker thread while Spectre redraws.</summary>
-    private static RunResult RunWithProgressBar(IAnsiConsole console, RunRequest request, CancellationToken ct)
+    private static RunResult RunWithProgressBar(IAnsiConsole console, Func<IProgress<RunProgress>, Task<RunResult>> run, CancellationToken ct)
     {
-        var config = request.Config;
         return console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
@@ -68,50 +147,55 @@ internal static class RunCommand
                 new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async ctx =>
             {
-                var burnIn = config.BurnIn > 0 ? ctx.AddTask("burn-in", autoStart: true, maxValue: config.BurnIn) : null;
-                var quarters = ctx.AddTask("quarters", autoStart: false, maxValue: Math.Max(1, config.Steps));
+                ProgressTask? burnIn = null;
+                ProgressTask? quarters = null;
                 var reporter = new ImmediateProgress(p =>
                 {
                     switch (p.Phase)
                     {
                         case RunPhase.BurnIn:
-                            burnIn?.Value(p.Step);
+                            burnIn ??= ctx.AddTask("burn-in", autoStart: true, maxValue: p.TotalSteps);
+                            burnIn.Value(p.Step);
                             break;
                         case RunPhase.Simulating:
-                            if (!quarters.IsStarted)
-                            {
-                                quarters.StartTask();
-                            }
+                            quarters ??= ctx.AddTask("quarters", autoStart: true, maxValue: Math.Max(1, p.TotalSteps));
                             quarters.Value(p.Step);
                             quarters.Description(string.Create(CultureInfo.InvariantCulture, $"quarter {p.Step}/{p.TotalSteps} · {p.FirmsAlive:N0} firms"));
                             break;
                         case RunPhase.Finishing:
-                            quarters.Description("writing tables");
+                            quarters?.Description("writing tables");
                             break;
                     }
                 });
-                var result = await Task.Run(() => RunWriter.RunAsync(request, reporter, ct), ct).ConfigureAwait(false);
-                quarters.Description(string.Create(CultureInfo.InvariantCulture, $"{config.Steps} quarters"));
+                var result = await Task.Run(() => run(reporter), ct).ConfigureAwait(false);
+                quarters?.Description(string.Create(CultureInfo.InvariantCulture, $"{result.Headlines.Steps} quarters"));
                 return result;
             })
             .GetAwaiter().GetResult();
     }
 
     /// <summary>Plain lines when output is redirected (CI, logs, tests): about ten per run, never redrawn.</summary>
-    private static RunResult RunWithProgressLines(TextWriter stdout, RunRequest request, CancellationToken ct)
+    private static RunResult RunWithProgressLines(TextWriter stdout, Func<IProgress<RunProgress>, Task<RunResult>> run)
     {
-        var every = Math.Max(1, (request.Config.Steps + 9) / 10);
         var stepsStartedAt = TimeSpan.Zero;
+        var firstStep = -1;
         var reporter = new ImmediateProgress(p =>
         {
+            var every = Math.Max(1, (p.TotalSteps + 9) / 10);
             switch (p.Phase)
             {
                 case RunPhase.BurnIn when p.Step == p.TotalSteps:
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"burn-in done ({p.TotalSteps} quarters) · {p.FirmsAlive:N0} firms · elapsed {Clock(p.Elapsed)}"));
                     stepsStartedAt = p.Elapsed;
                     break;
+                case RunPhase.Initialising when p.Step > 0:
+                    // A resumed run starts at its checkpoint.
+                    firstStep = p.Step;
+                    stepsStartedAt = p.Elapsed;
+                    break;
                 case RunPhase.Simulating when p.Step % every == 0 || p.Step == p.TotalSteps:
-                    var perStep = (p.Elapsed - stepsStartedAt) / p.Step;
+                    var done = p.Step - Math.Max(0, firstStep);
+                    var perStep = done > 0 ? (p.Elapsed - stepsStartedAt) / done : TimeSpan.Zero;
                     var eta = perStep * (p.TotalSteps - p.Step);
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"quarter {p.Step}/{p.TotalSteps} · {p.FirmsAlive:N0} firms · elapsed {Clock(p.Elapsed)} · eta {Clock(eta)}"));
@@ -121,7 +205,7 @@ internal static class RunCommand
                     break;
             }
         });
-        return RunWriter.RunAsync(request, reporter, ct).GetAwaiter().GetResult();
+        return run(reporter).GetAwaiter().GetResult();
     }
 
     private static string Clock(TimeSpan t) => t.ToString(t.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);
@@ -152,6 +236,9 @@ internal sealed class RunOptions
     public int Parallel { get; private set; }
     public bool Tables { get; private set; }
     public List<string> ConfigPaths { get; } = new();
+    public int? CheckpointEvery { get; private set; }
+    public int? FirmChecksEvery { get; private set; }
+    public bool Resume { get; private set; }
 
     /// <summary>--out, or runs/&lt;config file name without extension&gt; relative to the working directory.</summary>
     public string OutputDirectory => Out ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(ConfigPath));
@@ -218,6 +305,15 @@ internal sealed class RunOptions
                 case "--tables":
                     options.Tables = true;
                     break;
+                case "--checkpoint-every" when command == "run":
+                    options.CheckpointEvery = Number<int>(arg, Value(), 1, int.MaxValue);
+                    break;
+                case "--firm-checks-every" when command == "run":
+                    options.FirmChecksEvery = Number<int>(arg, Value(), 0, int.MaxValue);
+                    break;
+                case "--resume" when command == "run":
+                    options.Resume = true;
+                    break;
                 case "--set":
                     var set = Value();
                     if (set.IndexOf('=', StringComparison.Ordinal) <= 0)
@@ -253,6 +349,14 @@ internal sealed class RunOptions
         {
             throw new UsageException("--tables and --parallel apply to replicates: add --replicates N");
         }
+        if (options.Resume && options.Force)
+        {
+            throw new UsageException("--resume and --force are alternatives: --resume continues an interrupted run from its last checkpoint, --force restarts it from the beginning");
+        }
+        if ((options.Resume || options.CheckpointEvery is not null) && options.Replicates is > 1)
+        {
+            throw new UsageException("--checkpoint-every and --resume apply to a single run, not to --replicates");
+        }
         options.ConfigPath = positional[0];
         options.ConfigPaths.AddRange(positional);
         return options;
@@ -278,7 +382,7 @@ internal sealed class RunOptions
         if (Threads is { } threads) config.Threads = threads;
     }
 
-    private static T Number<T>(string option, string text, T min, T max)
+    internal static T Number<T>(string option, string text, T min, T max)
         where T : struct, System.Numerics.INumber<T>
     {
         if (!T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
@@ -290,5 +394,79 @@ internal sealed class RunOptions
             throw new UsageException($"{option}: {value} is out of range [{min}, {max}]");
         }
         return value;
+    }
+}
+
+/// <summary>Command-line options of <c>resume</c>.</summary>
+internal sealed class ResumeOptions
+{
+    public string Directory { get; private set; } = "";
+    public int? Threads { get; private set; }
+    public int? CheckpointEvery { get; private set; }
+    public int? FirmChecksEvery { get; private set; }
+    public bool Help { get; private set; }
+
+    public static ResumeOptions Parse(string[] args)
+    {
+        var options = new ResumeOptions();
+        var positional = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string? inline = null;
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 2)
+            {
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+            string Value()
+            {
+                if (inline is not null)
+                {
+                    return inline;
+                }
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    throw new UsageException($"{arg} needs a value (see 'agentsim resume --help')");
+                }
+                return args[++i];
+            }
+            switch (arg)
+            {
+                case "-h" or "--help":
+                    options.Help = true;
+                    break;
+                case "--debug":
+                    break;
+                case "--threads":
+                    options.Threads = RunOptions.Number<int>(arg, Value(), 0, 1024);
+                    break;
+                case "--checkpoint-every":
+                    options.CheckpointEvery = RunOptions.Number<int>(arg, Value(), 1, int.MaxValue);
+                    break;
+                case "--firm-checks-every":
+                    options.FirmChecksEvery = RunOptions.Number<int>(arg, Value(), 0, int.MaxValue);
+                    break;
+                default:
+                    if (arg.StartsWith('-') && arg.Length > 1)
+                    {
+                        throw new UsageException($"unknown option '{arg}' for resume (see 'agentsim resume --help')");
+                    }
+                    positional.Add(arg);
+                    break;
+            }
+        }
+        if (options.Help)
+        {
+            return options;
+        }
+        if (positional.Count != 1)
+        {
+            throw new UsageException(positional.Count == 0
+                ? "resume needs the run directory: agentsim resume DIR"
+                : $"resume takes one run directory, got {positional.Count}: {string.Join(", ", positional)}");
+        }
+        options.Directory = positional[0];
+        return options;
     }
 }

@@ -9,6 +9,7 @@ internal static class Usage
 
         Usage:
           agentsim run CONFIG [options]   run a scenario and write its Parquet tables
+          agentsim resume DIR             continue an interrupted run from its last checkpoint
           agentsim compare CONFIG...      run scenarios on the same seeds; indicators with 95% intervals
           agentsim validate CONFIG        check a config (and its data) without running it
           agentsim explain KEY            a parameter's meaning, unit, default and range
@@ -39,11 +40,41 @@ internal static class Usage
                              to OUT/replicate=R/, indicators with 95% intervals to OUT/summary.parquet
           --parallel N       with --replicates: runs at once (default: one per core)
           --force            write into a non-empty directory, replacing the previous run's files
+          --checkpoint-every K
+                             write a checkpoint every K quarters (to OUT/checkpoint/), so an interrupted run can be
+                             continued with 'agentsim resume OUT' or '--resume'
+          --resume           continue the interrupted run in OUT from its last checkpoint (the config must be the
+                             one it was started with); start it if OUT holds no run
+          --firm-checks-every K
+                             check firm values for NaN and negative stocks every K quarters (default 1; 0 = never);
+                             province, industry and national values are checked every quarter
           --debug            print stack traces of unexpected errors
           -h, --help         show this help
 
-        Exit codes: 0 success, 1 unexpected failure, 2 bad input (arguments, config, data, output directory),
-        130 interrupted.
+        Exit codes: 0 success, 1 unexpected failure, 2 bad input (arguments, config, data, output directory, not
+        enough memory, unusable checkpoint), 3 a quarter broke an invariant (the message names it), 130 interrupted.
+
+        """;
+
+    public const string Resume =
+        """
+        Usage: agentsim resume DIR [options]
+
+        Continues the interrupted run in DIR (started with 'agentsim run ... --checkpoint-every K') from its last
+        checkpoint, with the config recorded in DIR/manifest.json. The tables it completes are identical to those of
+        an uninterrupted run. To start the run again from the beginning instead, use 'agentsim run CONFIG --out DIR
+        --force'. See docs/reliability.md.
+
+        Options:
+          --threads N            worker threads, 0 = all cores (results do not depend on it)
+          --checkpoint-every K   checkpoint interval from here on (default: the run's)
+          --firm-checks-every K  as for 'run'
+          --debug                print stack traces of unexpected errors
+          -h, --help             show this help
+
+        Exit codes: 0 success (or nothing to resume: the run is complete), 1 unexpected failure, 2 no usable
+        checkpoint (none, damaged, another format version or config) or another user error, 3 a quarter broke an
+        invariant, 130 interrupted.
 
         """;
 

@@ -12,13 +12,31 @@ internal sealed record Problem(string KeyPath, string Message, string? Suggestio
 internal static partial class ConfigRules
 {
     public static IEnumerable<Problem> Check(SimulationConfig config) =>
-        Industries(config)
+        ScenarioName(config)
+            .Concat(Industries(config))
             .Concat(Tariffs(config))
             .Concat(TradeIns(config))
             .Concat(Levers(config.Levers))
             .Concat(Households(config.Households))
             .Concat(Incentives(config.Incentives))
             .Concat(SectionRules(config, config, ""));
+
+    /// <summary>
+    /// The scenario name becomes part of output folder names (compare's default folder, scenario=NAME partitions), so
+    /// it must be a single, harmless path component: a config can never make a run write outside its output folder.
+    /// </summary>
+    private static IEnumerable<Problem> ScenarioName(SimulationConfig config)
+    {
+        var name = config.Name;
+        if (string.IsNullOrWhiteSpace(name))
+            yield return new("name", "the scenario name must not be empty");
+        else if (name.Length > 100)
+            yield return new("name", $"the scenario name is {name.Length} characters long; at most 100 are allowed (it names output folders)");
+        else if (name is "." or ".." || name.IndexOfAny(UnsafePathChars) >= 0 || name.Any(char.IsControl) || name != name.Trim())
+            yield return new("name", $"scenario name '{name}' cannot name an output folder: it must not contain / \\ : * ? \" < > | or control characters, start or end with a space, or be '.' or '..'");
+    }
+
+    private static readonly char[] UnsafePathChars = ['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
 
     private static IEnumerable<Problem> Industries(SimulationConfig config)
     {

@@ -101,6 +101,24 @@ public sealed class ColumnBuffer<T> : ColumnBuffer
         _count = 0;
     }
 
+    /// <summary>
+    /// Adds <paramref name="count"/> default values and returns them as writable memory, so a reader can decode a
+    /// column chunk straight into the buffer. Valid until the next <see cref="Add"/> or <see cref="Clear"/>.
+    /// </summary>
+    internal Memory<T> AppendSlots(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var needed = (long)_count + count;
+        if (needed > _items.Length)
+        {
+            Array.Resize(ref _items, (int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(16L, _items.Length * 2L))));
+        }
+        var slots = new Memory<T>(_items, _count, count);
+        slots.Span.Clear();
+        _count += count;
+        return slots;
+    }
+
     internal override void SwapStorage(ColumnBuffer other)
     {
         var typed = (ColumnBuffer<T>)other;

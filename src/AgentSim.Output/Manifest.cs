@@ -60,6 +60,15 @@ public sealed class Manifest
     public Dictionary<string, string> Files { get; set; } = new();
 
     /// <summary>
+    /// Why the run stopped, when it stopped on an error it could describe (a broken invariant); null otherwise. Such a
+    /// run keeps status <see cref="StatusIncomplete"/>; its tables hold the quarters before the failure.
+    /// </summary>
+    public string? Error { get; set; }
+
+    /// <summary>The step a resumed run continued from (its last checkpoint); null for a run that was never resumed.</summary>
+    public int? ResumedFromStep { get; set; }
+
+    /// <summary>
     /// The commit checked out at or above <paramref name="startDirectory"/>, read from the git metadata files
     /// rather than by running git (which may be absent, and spawning it would slow every run). Handles ordinary
     /// repositories, worktrees and submodules (<c>.git</c> file), loose and packed refs, and detached HEAD.

@@ -32,6 +32,43 @@ public sealed record RunRequest
 
     /// <summary>Called after every recorded quarter with the simulation (read-only use), e.g. to collect series for analysis.</summary>
     public Action<Model.Simulation>? OnStep { get; init; }
+
+    /// <summary>
+    /// Write a checkpoint every this many recorded quarters (0: none). A checkpointed run can be continued after a crash
+    /// with <see cref="RunWriter.ResumeAsync"/>; its tables are written in parts and joined at the end.
+    /// </summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Quarters between the invariant checks' passes over the firms (1: every quarter; 0: never). Aggregates are checked every quarter.</summary>
+    public int FirmChecksEvery { get; init; } = 1;
+}
+
+/// <summary>What <see cref="RunWriter.ResumeAsync"/> needs: the interrupted run's directory, and optionally what to check it against.</summary>
+public sealed record ResumeRequest
+{
+    /// <summary>The run directory holding manifest.json and checkpoint/.</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>
+    /// The config the run must have been started with (e.g. from the same command line); refused if the checkpoint was
+    /// written for another. Null: the resolved config recorded in manifest.json.
+    /// </summary>
+    public Config.SimulationConfig? Config { get; init; }
+
+    /// <summary>Provinces data to check against the checkpoint's; null: the data stored in the checkpoint.</summary>
+    public IReadOnlyList<ProvinceRow>? Provinces { get; init; }
+
+    /// <summary>Worker threads; 0: the config's. Results do not depend on it.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Quarters between checkpoints from here on; null: as before.</summary>
+    public int? CheckpointEvery { get; init; }
+
+    /// <summary>As <see cref="RunRequest.FirmChecksEvery"/>.</summary>
+    public int FirmChecksEvery { get; init; } = 1;
+
+    /// <summary>As <see cref="RunRequest.OnStep"/> (called for the quarters run after the checkpoint).</summary>
+    public Action<Model.Simulation>? OnStep { get; init; }
 }
 
 /// <summary>What a run is doing when it reports progress.</summary>

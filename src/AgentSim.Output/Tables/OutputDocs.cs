@@ -54,7 +54,10 @@ public static class OutputDocs
         sb.Append("temporary name and renamed). `manifest.json` is written with `\"status\": \"incomplete\"` when the run ");
         sb.Append("starts and rewritten with `\"status\": \"complete\"` at the end, with the resolved config, seed, ");
         sb.Append("threads, git commit, version, timings in seconds (`init`, `burn_in`, `steps`, `write`, `total`), ");
-        sb.Append("the files written and their row counts.\n");
+        sb.Append("the files written and their row counts. `error` is null unless the run stopped on a broken invariant ");
+        sb.Append("(its tables then hold the quarters before it), and `resumed_from_step` is null unless the run was ");
+        sb.Append("continued from a checkpoint. A run with `--checkpoint-every K` also keeps `checkpoint/` (checkpoints ");
+        sb.Append("and table parts) until it completes. See docs/reliability.md.\n");
         foreach (var schema in RunTables.Schemas([IndustryPlaceholder]))
         {
             sb.Append("\n## ").Append(TableNames.FileName(schema.TableName)).Append("\n\n");

@@ -45,7 +45,7 @@ public sealed class ManifestTests : IDisposable
             string[] names =
             [
                 "status", "version", "git_commit", "config_path", "resolved_config_yaml", "seed", "threads", "firms", "steps",
-                "started_utc", "finished_utc", "timings_seconds", "row_counts", "files",
+                "started_utc", "finished_utc", "timings_seconds", "row_counts", "files", "error", "resumed_from_step",
             ];
             Assert.Equal(names, root.EnumerateObject().Select(p => p.Name));
             Assert.Equal("complete", root.GetProperty("status").GetString());
