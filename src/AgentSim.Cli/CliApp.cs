@@ -102,6 +102,8 @@ public static class CliApp
                 return ExitCodes.Success;
             case "run":
                 return RunCommand.Execute(args[1..], stdout, ct);
+            case "ablate":
+                return AblateCommand.Execute(args[1..], stdout, ct);
             case "compare":
                 return CompareCommand.Execute(args[1..], stdout, ct);
             case "validate":
@@ -111,7 +113,7 @@ public static class CliApp
             case "scenarios":
                 return InfoCommands.Scenarios(args[1..], stdout);
             default:
-                throw new UsageException($"unknown command '{args[0]}' (commands: run, compare, validate, explain, scenarios; see 'agentsim --help')");
+                throw new UsageException($"unknown command '{args[0]}' (commands: run, compare, ablate, validate, explain, scenarios; see 'agentsim --help')");
         }
     }
 }
