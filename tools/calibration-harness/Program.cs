@@ -185,6 +185,25 @@ static void Trace(SimulationConfig cfg, IReadOnlyList<ProvinceRow> rows)
             double gdpDiff = 0; for (int p = 0; p < P; p++) gdpDiff = Math.Max(gdpDiff, Math.Abs(sim.Provinces.GdpExpenditure[p] - sim.Provinces.GdpValueAdded[p]) / sim.Provinces.GdpExpenditure[p]);
             double nlsum = n.NetLendingHouseholds + n.NetLendingFirms + n.NetLendingServicesAndConstruction + n.NetLendingBanks + n.NetLendingLocalGovernments + n.NetLendingCentralGovernment + n.NetLendingRestOfWorld;
             double debt = sim.Provinces.LocalDebt.Sum() / (4 * n.Gdp);
+            if (Environment.GetEnvironmentVariable("IND") == "1" && st % 8 == 7)
+                for (int s = 0; s < ind.Count; s++)
+                {
+                    // Capital-weighted investment terms of the industry's firms (as in FirmKernels).
+                    var f = sim.Firms; var fb = cfg.FirmBehaviour; double w = 0; var term = new double[5]; int Lc = sim.Provinces.LeverCount;
+                    for (int i = 0; i < f.Count; i++)
+                    {
+                        if (f.Alive[i] == 0 || f.Industry[i] != s) continue;
+                        double k = f.Capacity[i]; w += k; int p = f.Province[i];
+                        double sub = sim.Provinces.LeverValues[p * Lc + s];
+                        bool soft = f.StateOwned[i] != 0 || sub >= fb.TargetIndustrySubsidy;
+                        term[0] += k * fb.InvestmentUtilisation * (f.SmoothedUtilisation[i] - fb.TargetUtilisation);
+                        term[1] += k * fb.InvestmentProfit * (f.SmoothedProfitRate[i] - fb.LoanRate);
+                        term[2] += k * fb.InvestmentSubsidy * sub;
+                        term[3] += k * (soft ? fb.InvestmentCredit * sim.Provinces.LeverValues[p * Lc + ind.Count + 3] : 0);
+                    }
+                    Console.WriteLine($"     {sim.Industry.Names[s],-11} terms: u={term[0] / w:F4} r={term[1] / w:F4} sub={term[2] / w:F4} cred={term[3] / w:F4} gExp={ind.ExpectedDemandGrowth[s]:F4} entryK={ind.Entries[s] * ind.MeanCapacityPerFirm[s] * cfg.EntryExit.EntrantRelativeSize / ind.Capacity[s]:F4}");
+                    Console.WriteLine($"     {sim.Industry.Names[s],-11} K={ind.Capacity[s]:F0} sales={ind.Sales[s]:F0} u={ind.Output[s] / ind.Capacity[s]:F3} ordered={ind.CapacityOrdered[s] / ind.Capacity[s]:F4} entries={ind.Entries[s]} exits={ind.Exits[s]} gExp={ind.ExpectedDemandGrowth[s]:F4} P={ind.PriceIndex[s]:F3} r={ind.ProfitRateSum[s] / ind.Firms[s]:F4} m={ind.Profit[s] / ind.Revenue[s]:F3} inv/out={ind.Inventory[s] / ind.Output[s]:F2}");
+                }
             Console.WriteLine($"t={st,3} gdp={n.Gdp:F0} C={n.Consumption / n.Gdp:F3} I={n.Investment / n.Gdp:F3} G={n.GovernmentConsumption / n.Gdp:F3} NX={n.NetExports / n.Gdp:F3} uS={strU / strC:F3} uO={oU / oC:F3} PPI={n.ProducerPriceIndex:F3} PPIs={n.StrategicPriceIndex:F3} PPIo={n.NonStrategicPriceIndex:F3} mS={margin / rev:F3} firms={firmsAlive} zomb={z / firmsAlive:F3} capS={capexStr / P:F3} capO={capexOth / P:F3} welf={welfare / P:F3} prod={prod / P:F3} bail={bail / P:F3} cred={cred / P:F3} c={sim.Provinces.PropensityToConsume.Average():F3} debt={debt:F2} err={gdpDiff:E0} nl={nlsum / n.Gdp:E0}");
         }
     }
