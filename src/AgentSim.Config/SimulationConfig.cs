@@ -186,7 +186,7 @@ public sealed class FirmBehaviourConfig
     public double MarkupUp { get; set; } = 0.015;
 
     [Param("How far below cost a firm with a soft budget or deep cash may price (m_floor).", Unit = "fraction", Min = 0, Max = 1)]
-    public double BelowCostFloor { get; set; } = 0.1;
+    public double BelowCostFloor { get; set; } = 0.05;
 
     [Param("Highest markup a firm will set.", Unit = "fraction", Min = 0, Max = 5)]
     public double MaxMarkup { get; set; } = 0.6;
@@ -204,7 +204,7 @@ public sealed class FirmBehaviourConfig
     public double InvestmentSubsidy { get; set; } = 0.1;
 
     [Param("Response of desired capacity growth to the province's credit easing lever (phi4); directed credit reaches soft-budget firms only (state-owned or in target industries).", Min = 0, Max = 10)]
-    public double InvestmentCredit { get; set; } = 0.02;
+    public double InvestmentCredit { get; set; } = 0.03;
 
     [Param("Utilisation at which firms neither add nor cut planned capacity growth (u*).", Unit = "fraction", Min = 0.1, Max = 1)]
     public double TargetUtilisation { get; set; } = 0.8;

@@ -13,6 +13,8 @@ string mode = args.Length > 0 ? args[0] : "eval";
 string provincesCsv = FindProvincesFile();
 var rows = ProvinceData.Load(provincesCsv);
 
+if (mode == "configdoc") { Console.Write(ConfigSchema.ToMarkdown()); return; }
+
 if (mode == "trace")
 {
     var cfg = Scenario(args.Length > 2 ? args[2] : "baseline", args.Length > 1 ? int.Parse(args[1]) : 20000, args.Length > 3 ? int.Parse(args[3]) : 1);
