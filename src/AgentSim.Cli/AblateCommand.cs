@@ -86,18 +86,19 @@ internal static class AblateCommand
         {
             Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 220;
-        var columns = rows.Select(r => (r.Scenario, r.Stat.Name, r.Paired)).Distinct().ToList();
+        console.Profile.Width = 200;
+        // One row per indicator, one column per variant: the effect of switching a mechanism off reads across a row.
+        var variants = rows.Select(r => r.Label).Distinct().ToList();
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"Ablation: mean over {replicates} replicates"));
-        table.AddColumn("variant");
-        foreach (var (scenario, name, paired) in columns)
-            table.AddColumn(new TableColumn(Markup.Escape($"{scenario}{(paired ? " vs ref" : "")}: {name}")).RightAligned());
-        foreach (var label in rows.Select(r => r.Label).Distinct())
+        table.AddColumn("scenario");
+        table.AddColumn("indicator");
+        foreach (var v in variants) table.AddColumn(new TableColumn(Markup.Escape(v)).RightAligned());
+        foreach (var (scenario, name, paired) in rows.Select(r => (r.Scenario, r.Stat.Name, r.Paired)).Distinct())
         {
-            var cells = new List<string> { Markup.Escape(label) };
-            foreach (var (scenario, name, paired) in columns)
+            var cells = new List<string> { Markup.Escape(scenario), Markup.Escape(name) };
+            foreach (var v in variants)
             {
-                var hit = rows.FirstOrDefault(r => r.Label == label && r.Scenario == scenario && r.Stat.Name == name && r.Paired == paired);
+                var hit = rows.FirstOrDefault(r => r.Label == v && r.Scenario == scenario && r.Stat.Name == name && r.Paired == paired);
                 cells.Add(hit.Stat is null ? "" : hit.Stat.Mean.ToString("F3", CultureInfo.InvariantCulture));
             }
             table.AddRow(cells.ToArray());
