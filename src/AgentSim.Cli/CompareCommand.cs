@@ -100,11 +100,11 @@ internal static class CompareCommand
             Interactive = InteractionSupport.No,
         });
         // One row per indicator: wide enough for five scenarios without wrapping.
-        console.Profile.Width = Math.Max(120, 40 + 26 * result.Scenarios.Count);
+        console.Profile.Width = Math.Max(120, 42 + 30 * result.Scenarios.Count);
         var table = new Table().Border(TableBorder.Rounded)
             .Title(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"Indicators: mean [95% CI] over {result.Replicates} replicates")));
-        table.AddColumn("indicator");
-        foreach (var s in result.Scenarios) table.AddColumn(new TableColumn(Markup.Escape(s.Scenario)).RightAligned());
+        table.AddColumn(new TableColumn("indicator").NoWrap());
+        foreach (var s in result.Scenarios) table.AddColumn(new TableColumn(Markup.Escape(s.Scenario)).RightAligned().NoWrap());
         var names = result.Scenarios.SelectMany(s => s.Statistics.Select(x => x.Name)).Distinct().ToList();
         foreach (var name in names)
         {
