@@ -89,8 +89,9 @@ internal static class Usage
         Lists the scenario configs in DIR (default: the repository's configs/ folder) with the first line of
         each file's header comment.
 
-        Example:
+        Examples:
           agentsim scenarios
+          agentsim scenarios my-configs/
 
         """;
 
