@@ -24,9 +24,11 @@ internal static class ChartKit
 
     public static Color ColorAt(int i) => Palette.GetColor(i % Palette.Colors.Length);
 
-    public static Plot NewPlot(string title, string xLabel, string yLabel)
+    /// <summary>A plot with the report's fonts; <paramref name="quarters"/> puts ticks on whole quarters only.</summary>
+    public static Plot NewPlot(string title, string xLabel, string yLabel, bool quarters = true)
     {
         var plot = new Plot();
+        if (quarters) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         if (SansFont.Value is { } font) plot.Font.Set(font);
         plot.Title(title, 16);
         plot.XLabel(xLabel, 13);

@@ -84,6 +84,7 @@ public static class ReportBuilder
 
         var headlines = HeadlineRows(groups);
         Directory.CreateDirectory(output);
+        RemoveStaleCharts(output, charts);
         foreach (var chart in charts) File.WriteAllBytes(Path.Combine(output, chart.FileName), chart.Png);
         string html = HtmlReport.Write(new HtmlReport.Content(layout, groups, charts, headlines, sweep, Manifest(groups[0].First.Directory)));
         string htmlPath = Path.Combine(output, HtmlFileName);
@@ -93,6 +94,23 @@ public static class ReportBuilder
         log?.Invoke(Inv($"wrote {charts.Count} charts and report.html in {clock.Elapsed.TotalSeconds:F1} s"));
         return new ReportResult(output, htmlPath, charts, layout, headlines);
     }
+
+    /// <summary>Charts a previous report wrote that this one does not (e.g. the pilot chart of an earlier pilot run).</summary>
+    private static void RemoveStaleCharts(string output, IReadOnlyList<Chart> charts)
+    {
+        var current = charts.Select(c => c.FileName).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(output, "*.png"))
+        {
+            string name = Path.GetFileName(file);
+            if (!current.Contains(name) && (ChartFileNames.Contains(name) || name.StartsWith("sweep-", StringComparison.Ordinal))) File.Delete(file);
+        }
+    }
+
+    private static readonly HashSet<string> ChartFileNames =
+    [
+        "headline.png", "utilisation-by-industry.png", "prices-by-industry.png", "consumption-share.png", "growth-by-rule.png",
+        "pilot-did.png", "zombie-share.png", "levers.png",
+    ];
 
     private static List<LoadedGroup> Load(ReportLayout layout, Action<string>? log, Stopwatch clock, CancellationToken ct)
     {

@@ -287,7 +287,7 @@ internal static class ReportCharts
         var byValues = by is null ? [""] : sweep.Points.Select(p => p.Parameters[by]).Distinct().OrderBy(v => v, StringComparer.Ordinal).ToList();
         foreach (var indicator in indicators)
         {
-            var plot = NewPlot(indicator, parameter, "");
+            var plot = NewPlot(indicator, parameter, "", quarters: false);
             var px = sweep.Points.Select(p => X(p.Parameters[parameter])).ToArray();
             var py = sweep.Points.Select(p => p.Values.TryGetValue(indicator, out var v) ? v : double.NaN).ToArray();
             var (fx, fy) = Finite(px, py);

@@ -120,6 +120,21 @@ public sealed partial class ReportTests(ReportFixture fixture) : IDisposable
     }
 
     [Fact]
+    public void A_new_report_in_the_same_folder_removes_charts_it_no_longer_has()
+    {
+        ReportBuilder.Build(new ReportOptions { Inputs = [fixture.PilotRun], OutputDirectory = _out.Path });
+        Assert.True(File.Exists(_out.File("pilot-did.png")));
+        File.WriteAllText(_out.File("notes.png"), "not ours");
+
+        var noPilots = Path.Combine(fixture.Sweep, $"{ReportFixture.SweepKey}=8", "replicate=0");
+        var result = ReportBuilder.Build(new ReportOptions { Inputs = [noPilots], OutputDirectory = _out.Path });
+
+        Assert.DoesNotContain(result.Charts, c => c.Id == "pilot-did");
+        Assert.False(File.Exists(_out.File("pilot-did.png")));
+        Assert.True(File.Exists(_out.File("notes.png")), "files the report did not write are left alone");
+    }
+
+    [Fact]
     public void A_directory_without_runs_is_refused_with_a_clear_message()
     {
         var ex = Assert.Throws<ReportException>(() => ReportBuilder.Build(new ReportOptions { Inputs = [_out.Path] }));
