@@ -102,6 +102,8 @@ public static class CliApp
                 return ExitCodes.Success;
             case "run":
                 return RunCommand.Execute(args[1..], stdout, ct);
+            case "ablate":
+                return AblateCommand.Execute(args[1..], stdout, ct);
             case "compare":
                 return CompareCommand.Execute(args[1..], stdout, ct);
             case "report":
@@ -113,7 +115,7 @@ public static class CliApp
             case "scenarios":
                 return InfoCommands.Scenarios(args[1..], stdout);
             default:
-                throw new UsageException($"unknown command '{args[0]}' (commands: run, compare, report, validate, explain, scenarios; see 'agentsim --help')");
+                throw new UsageException($"unknown command '{args[0]}' (commands: run, compare, ablate, report, validate, explain, scenarios; see 'agentsim --help')");
         }
     }
 }

@@ -10,6 +10,7 @@ internal static class Usage
         Usage:
           agentsim run CONFIG [options]   run a scenario and write its Parquet tables
           agentsim compare CONFIG...      run scenarios on the same seeds; indicators with 95% intervals
+          agentsim ablate CONFIG...       the comparison again with one mechanism off at a time
           agentsim report DIR...          charts and a self-contained report.html for a run, comparison or sweep
           agentsim validate CONFIG        check a config (and its data) without running it
           agentsim explain KEY            a parameter's meaning, unit, default and range
@@ -139,6 +140,22 @@ internal static class Usage
           agentsim report runs/sweep-tenure
 
         Exit codes: 0 success, 2 bad input (not a run directory, unreadable tables).
+
+        """;
+
+    public const string Ablate =
+        """
+        Usage: agentsim ablate CONFIG... [options]
+
+        Runs the comparison of CONFIG... (the first is the reference) once with every mechanism on, then once
+        with each mechanism switched off (mechanisms.soft_budget, lever_imitation, investment_in_score,
+        production_floors), and prints the signature indicators per variant (means over replicates). Writes
+        ablation.parquet to the output directory (default runs/ablation).
+
+        Options: --replicates N (default 10), --out DIR, --firms N, --steps N, --set KEY=VALUE, --parallel N, --force
+
+        Example:
+          agentsim ablate configs/baseline.yaml configs/household-income.yaml configs/pilot.yaml --replicates 10 --firms 20000
 
         """;
 }

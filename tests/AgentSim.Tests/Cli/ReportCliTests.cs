@@ -15,6 +15,7 @@ public sealed class ReportCliTests : IDisposable
     [Theory]
     [InlineData("run")]
     [InlineData("compare")]
+    [InlineData("ablate")]
     [InlineData("report")]
     [InlineData("validate")]
     [InlineData("explain")]
