@@ -14,6 +14,9 @@ internal static class ChartKit
     public const int Width = 1100;
     public const int Height = 560;
 
+    /// <summary>Replicates needed before a chart draws the 95% band of a mean.</summary>
+    public const int MinBandReplicates = 3;
+
     private static readonly ScottPlot.Palettes.Category10 Palette = new();
     private static readonly Lazy<string?> SansFont = new(() =>
     {
@@ -63,11 +66,14 @@ internal static class ChartKit
         fill.LineWidth = 0;
     }
 
-    /// <summary>Line for the mean and, with two or more replicates, the band of its 95% interval.</summary>
+    /// <summary>
+    /// Line for the mean and, with three or more replicates, the band of its 95% interval (with two, t(0.975, 1) = 12.7
+    /// makes the band so wide it hides the lines; the headline table still gives the interval).
+    /// </summary>
     public static void BandLine(Plot plot, double[] x, Band band, Color color, string? legend, double scale = 1, LinePattern pattern = default)
     {
         double[] S(double[] v) => v.Select(a => a * scale).ToArray();
-        if (band.Replicates > 1) BandFill(plot, x, S(band.Low), S(band.High), color);
+        if (band.Replicates >= MinBandReplicates) BandFill(plot, x, S(band.Low), S(band.High), color);
         Line(plot, x, S(band.Mean), color, legend, pattern);
     }
 

@@ -31,7 +31,8 @@ internal static class ReportCharts
         shown.Count < all.Count ? Inv($" Only the first {shown.Count} of {all.Count} groups are drawn.") : "";
 
     private static string BandNote(IReadOnlyList<LoadedGroup> groups) =>
-        groups.Any(g => g.Runs.Count > 1) ? " Lines are means across replicates; shaded bands their 95% t-intervals." : "";
+        groups.Any(g => g.Runs.Count >= MinBandReplicates) ? " Lines are means across replicates; shaded bands their 95% t-intervals."
+        : groups.Any(g => g.Runs.Count > 1) ? " Lines are means across replicates (bands need 3 or more replicates)." : "";
 
     /// <summary>The signature results in four panels: the chart for the README.</summary>
     public static Chart Headline(IReadOnlyList<LoadedGroup> groups)
@@ -265,7 +266,7 @@ internal static class ReportCharts
             + "bail out failing firms, the welfare share of programme spending and credit easing. Officials imitate the levers of "
             + "peers who score well under their rule and experiment around them, so the levers drift toward whatever the rule rewards."
             + (shown.Any(g => g.First.HasPilots) ? " Pilot provinces are solid, the others dashed." : "")
-            + " The legend is in the first panel." + BandNote(shown) + GroupsNote(groups, shown),
+            + BandNote(shown) + GroupsNote(groups, shown),
             Png(plots, 3, 1500, 820), 1500, 820);
     }
 

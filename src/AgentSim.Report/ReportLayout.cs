@@ -160,7 +160,7 @@ public sealed class ReportLayout
         if (summary is null) return groups.OrderBy(g => g.Name, StringComparer.Ordinal).ToList();
         try
         {
-            var frame = Frame.Query($"SELECT scenario, min(rowid) AS first FROM read_parquet({Frame.Literal(summary)}) GROUP BY scenario ORDER BY first");
+            var frame = Frame.Query($"SELECT scenario, min(file_row_number) AS first FROM read_parquet({Frame.Literal(summary)}, file_row_number = true) GROUP BY scenario ORDER BY first");
             var order = frame.Strings("scenario").ToList();
             return groups.OrderBy(g => order.IndexOf(g.Name) is var i and >= 0 ? i : int.MaxValue).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
         }
