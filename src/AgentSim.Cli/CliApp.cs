@@ -106,6 +106,8 @@ public static class CliApp
                 return AblateCommand.Execute(args[1..], stdout, ct);
             case "compare":
                 return CompareCommand.Execute(args[1..], stdout, ct);
+            case "report":
+                return ReportCommand.Execute(args[1..], stdout, ct);
             case "validate":
                 return InfoCommands.Validate(args[1..], stdout);
             case "explain":
@@ -113,7 +115,7 @@ public static class CliApp
             case "scenarios":
                 return InfoCommands.Scenarios(args[1..], stdout);
             default:
-                throw new UsageException($"unknown command '{args[0]}' (commands: run, compare, ablate, validate, explain, scenarios; see 'agentsim --help')");
+                throw new UsageException($"unknown command '{args[0]}' (commands: run, compare, ablate, report, validate, explain, scenarios; see 'agentsim --help')");
         }
     }
 }

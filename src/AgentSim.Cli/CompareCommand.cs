@@ -37,6 +37,7 @@ internal static class CompareCommand
             $"comparing {string.Join(", ", scenarios.Select(s => s.Name))}: {replicates} replicates each (same seeds), {scenarios[0].Config.Firms:N0} firms, {scenarios[0].Config.Steps} quarters"));
         var result = Run(scenarios, replicates, options, output, stdout, ct);
         Print(stdout, result, output);
+        if (options.Tables) ReportCommand.AfterRun(options, output, stdout, ct);
         return ExitCodes.Success;
     }
 
@@ -49,6 +50,7 @@ internal static class CompareCommand
             $"running {options.ConfigPath}: {replicates} replicates, {scenario.Config.Firms:N0} firms, {scenario.Config.Steps} quarters"));
         var result = Run([scenario], replicates, options, output, stdout, ct, tables: true, partitionByScenario: false);
         Print(stdout, result, output);
+        ReportCommand.AfterRun(options, output, stdout, ct);
         return ExitCodes.Success;
     }
 
