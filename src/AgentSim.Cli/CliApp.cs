@@ -127,8 +127,12 @@ public static class CliApp
                 return RunCommand.Execute(args[1..], stdout, ct);
             case "resume":
                 return RunCommand.Resume(args[1..], stdout, ct);
+            case "ablate":
+                return AblateCommand.Execute(args[1..], stdout, ct);
             case "compare":
                 return CompareCommand.Execute(args[1..], stdout, ct);
+            case "report":
+                return ReportCommand.Execute(args[1..], stdout, ct);
             case "validate":
                 return InfoCommands.Validate(args[1..], stdout);
             case "explain":
@@ -136,7 +140,7 @@ public static class CliApp
             case "scenarios":
                 return InfoCommands.Scenarios(args[1..], stdout);
             default:
-                throw new UsageException($"unknown command '{args[0]}' (commands: run, resume, compare, validate, explain, scenarios; see 'agentsim --help')");
+                throw new UsageException($"unknown command '{args[0]}' (commands: run, resume, compare, ablate, report, validate, explain, scenarios; see 'agentsim --help')");
         }
     }
 }

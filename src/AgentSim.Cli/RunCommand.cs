@@ -37,7 +37,7 @@ internal static class RunCommand
                 return ExitCodes.Success;
             }
             // Same command line as the interrupted run: the checkpoint must match this config and data.
-            return ResumeRun(stdout, new ResumeRequest
+            var resumed = ResumeRun(stdout, new ResumeRequest
             {
                 OutputDirectory = options.OutputDirectory,
                 Config = config,
@@ -47,6 +47,8 @@ internal static class RunCommand
                 FirmChecksEvery = options.FirmChecksEvery ?? 1,
                 OnStep = CliApp.StepHook,
             }, ct);
+            ReportCommand.AfterRun(options, options.OutputDirectory, stdout, ct);
+            return resumed;
         }
         var request = new RunRequest
         {
@@ -66,7 +68,9 @@ internal static class RunCommand
         var checkpoints = request.CheckpointEvery > 0 ? $", checkpoint every {request.CheckpointEvery} quarters" : "";
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"running {options.ConfigPath}: {config.Firms:N0} firms, {config.BurnIn} burn-in + {config.Steps} quarters, seed {config.Seed}, {threads} threads{checkpoints}"));
-        return Report(stdout, progress => RunWriter.RunAsync(request, progress, ct), ct);
+        var code = Report(stdout, progress => RunWriter.RunAsync(request, progress, ct), ct);
+        ReportCommand.AfterRun(options, options.OutputDirectory, stdout, ct);
+        return code;
     }
 
     /// <summary><c>agentsim resume DIR</c>: continues an interrupted checkpointed run with the config recorded in its manifest.</summary>
@@ -235,6 +239,7 @@ internal sealed class RunOptions
     public int? Replicates { get; private set; }
     public int Parallel { get; private set; }
     public bool Tables { get; private set; }
+    public bool Report { get; private set; }
     public List<string> ConfigPaths { get; } = new();
     public int? CheckpointEvery { get; private set; }
     public int? FirmChecksEvery { get; private set; }
@@ -314,6 +319,9 @@ internal sealed class RunOptions
                 case "--resume" when command == "run":
                     options.Resume = true;
                     break;
+                case "--report":
+                    options.Report = true;
+                    break;
                 case "--set":
                     var set = Value();
                     if (set.IndexOf('=', StringComparison.Ordinal) <= 0)
@@ -356,6 +364,10 @@ internal sealed class RunOptions
         if ((options.Resume || options.CheckpointEvery is not null) && options.Replicates is > 1)
         {
             throw new UsageException("--checkpoint-every and --resume apply to a single run, not to --replicates");
+        }
+        if (command == "compare" && options.Report && !options.Tables)
+        {
+            throw new UsageException("--report needs the runs' tables: add --tables");
         }
         options.ConfigPath = positional[0];
         options.ConfigPaths.AddRange(positional);
