@@ -11,9 +11,9 @@ namespace AgentSim.Tests.Reliability;
 /// <summary>
 /// Hostile configs through the real CLI entry point: every generated config is broken on purpose, and each must
 /// end with exit code 2 and one clear error line — never an unhandled exception or a hang — while memory stays
-/// bounded. The generator is seeded, so a failure reproduces.
+/// bounded. The generator is seeded, so a failure reproduces. It runs alone (its memory bound is process-wide).
 /// </summary>
-[Collection(CliCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class HostileConfigFuzzTests(ITestOutputHelper log) : IDisposable
 {
     private readonly TempDirectory _dir = new();
