@@ -10,6 +10,8 @@ public static class ExitCodes
     public const int Success = 0;
     public const int Failure = 1;
     public const int BadInput = 2;
+    /// <summary><c>sweep collect</c>: the sweep is consistent but some runs are missing (resubmit them).</summary>
+    public const int Incomplete = 3;
     /// <summary>Interrupted by the user (Ctrl+C), following the shell convention 128 + SIGINT.</summary>
     public const int Cancelled = 130;
 }
@@ -83,7 +85,8 @@ public static class CliApp
     }
 
     /// <summary>Exceptions that mean the user's input is wrong (exit code 2, message only, no stack trace).</summary>
-    private static bool IsUserError(Exception ex) => ex is UsageException or ConfigException or InputException or OutputException;
+    private static bool IsUserError(Exception ex) => ex is UsageException or ConfigException or InputException or OutputException
+        or AgentSim.Analysis.Sweeps.SweepException;
 
     private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -104,6 +107,8 @@ public static class CliApp
                 return RunCommand.Execute(args[1..], stdout, ct);
             case "compare":
                 return CompareCommand.Execute(args[1..], stdout, ct);
+            case "sweep":
+                return SweepCommand.Execute(args[1..], stdout, ct);
             case "validate":
                 return InfoCommands.Validate(args[1..], stdout);
             case "explain":
@@ -111,7 +116,7 @@ public static class CliApp
             case "scenarios":
                 return InfoCommands.Scenarios(args[1..], stdout);
             default:
-                throw new UsageException($"unknown command '{args[0]}' (commands: run, compare, validate, explain, scenarios; see 'agentsim --help')");
+                throw new UsageException($"unknown command '{args[0]}' (commands: run, compare, sweep, validate, explain, scenarios; see 'agentsim --help')");
         }
     }
 }
