@@ -51,6 +51,9 @@ public static class CliApp
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (kill, scancel, a Slurm time limit) stops like Ctrl+C: a sweep drops its runs in progress cleanly
+        // and a run leaves its manifest incomplete. A second SIGTERM terminates at once.
+        using var onTerminate = OnTerminate(cancel);
         try
         {
             return Dispatch(args, stdout, stderr, cancel.Token);
@@ -81,6 +84,22 @@ public static class CliApp
         finally
         {
             Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static System.Runtime.InteropServices.PosixSignalRegistration? OnTerminate(CancellationTokenSource cancel)
+    {
+        try
+        {
+            return System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = !cancel.IsCancellationRequested;
+                cancel.Cancel();
+            });
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
         }
     }
 

@@ -189,8 +189,8 @@ internal static class SweepCommand
         stdout.WriteLine($"sweep {directory.Root}: {scan.Complete.Count} of {plan.Runs.Count} runs complete, {scan.Missing.Count} missing");
         if (removed > 0)
             stdout.WriteLine($"removed {removed} temporary run directories left by ended processes");
-        if (scan.Temporaries.Count - removed > 0)
-            stdout.WriteLine($"in progress (or left by another host): {scan.Temporaries.Count - removed} temporary run directories under {directory.TempRoot}");
+        if (scan.Temporaries.Count > 0)
+            stdout.WriteLine($"in progress (or left by another host): {scan.Temporaries.Count} temporary run directories under {directory.TempRoot}");
         foreach (var (runId, places) in scan.Duplicates)
             stdout.WriteLine($"error: run {runId} is present {places.Count} times: {string.Join(", ", places)}");
         foreach (var place in scan.Unexpected)

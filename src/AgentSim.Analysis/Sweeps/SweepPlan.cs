@@ -19,7 +19,7 @@ public sealed record PlannedRun(int Index, string RunId, int Point, int Replicat
 /// directory as <see cref="FileName"/>, so every task of a cluster job runs from the same table whatever happens to
 /// the config file afterwards. Runs are ordered point by point (the first parameter varies slowest), replicates innermost.
 /// </summary>
-public sealed class SweepPlan
+public sealed partial class SweepPlan
 {
     /// <summary>The plan's file in the sweep directory.</summary>
     public const string FileName = "sweep.json";
@@ -99,8 +99,15 @@ public sealed class SweepPlan
         }
         if (plan is null || plan.Format != CurrentFormat)
             throw new SweepException($"'{path}' has plan format {plan?.Format}, this version reads format {CurrentFormat}; make a new plan");
+        // Partitions become directory names: only COLUMN=LABEL segments, so an edited plan cannot point elsewhere.
+        var bad = plan.Runs.FirstOrDefault(r => r.Partition.Split('/').Any(segment => !PartitionSegment().IsMatch(segment)));
+        if (bad is not null)
+            throw new SweepException($"'{path}': run {bad.RunId} has an invalid partition '{bad.Partition}'; make a new plan");
         return plan;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[a-z][a-z0-9_]*=[A-Za-z0-9._+\-]+$")]
+    private static partial System.Text.RegularExpressions.Regex PartitionSegment();
 
     /// <summary>Writes the plan atomically into <paramref name="directory"/>.</summary>
     public Task WriteAsync(string directory, CancellationToken ct = default) =>

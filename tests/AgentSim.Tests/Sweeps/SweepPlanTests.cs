@@ -153,6 +153,19 @@ public sealed class SweepPlanTests : IDisposable
         Assert.Contains("listed twice", ex.Message);
     }
 
+    [Theory]
+    [InlineData("sweep-pilot.yaml", 200, 10)]
+    [InlineData("sweep-crn.yaml", 40, 2)]
+    public void Shipped_sweeps_plan(string file, int runs, int points)
+    {
+        var path = Path.Combine(Runs.RunFixtures.RepositoryRoot, "configs", file);
+        var plan = SweepPlanner.Plan(ConfigLoader.Load(path), path, []);
+        Assert.Equal(runs, plan.Runs.Count);
+        Assert.Equal(points, plan.Points);
+        Assert.True(plan.CommonRandomNumbers);
+        Assert.Equal("pilots", plan.Columns.Single().Name);
+    }
+
     [Fact]
     public void Config_without_a_sweep_section_is_refused()
     {
