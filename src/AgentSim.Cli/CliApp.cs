@@ -124,10 +124,14 @@ public static class CliApp
                 return ExitCodes.Success;
             case "run":
                 return RunCommand.Execute(args[1..], stdout, ct);
+            case "ablate":
+                return AblateCommand.Execute(args[1..], stdout, ct);
             case "compare":
                 return CompareCommand.Execute(args[1..], stdout, ct);
             case "sweep":
                 return SweepCommand.Execute(args[1..], stdout, ct);
+            case "report":
+                return ReportCommand.Execute(args[1..], stdout, ct);
             case "validate":
                 return InfoCommands.Validate(args[1..], stdout);
             case "explain":
@@ -135,7 +139,7 @@ public static class CliApp
             case "scenarios":
                 return InfoCommands.Scenarios(args[1..], stdout);
             default:
-                throw new UsageException($"unknown command '{args[0]}' (commands: run, compare, sweep, validate, explain, scenarios; see 'agentsim --help')");
+                throw new UsageException($"unknown command '{args[0]}' (commands: run, compare, sweep, ablate, report, validate, explain, scenarios; see 'agentsim --help')");
         }
     }
 }

@@ -37,6 +37,7 @@ internal static class CompareCommand
             $"comparing {string.Join(", ", scenarios.Select(s => s.Name))}: {replicates} replicates each (same seeds), {scenarios[0].Config.Firms:N0} firms, {scenarios[0].Config.Steps} quarters"));
         var result = Run(scenarios, replicates, options, output, stdout, ct);
         Print(stdout, result, output);
+        if (options.Tables) ReportCommand.AfterRun(options, output, stdout, ct);
         return ExitCodes.Success;
     }
 
@@ -49,6 +50,7 @@ internal static class CompareCommand
             $"running {options.ConfigPath}: {replicates} replicates, {scenario.Config.Firms:N0} firms, {scenario.Config.Steps} quarters"));
         var result = Run([scenario], replicates, options, output, stdout, ct, tables: true, partitionByScenario: false);
         Print(stdout, result, output);
+        ReportCommand.AfterRun(options, output, stdout, ct);
         return ExitCodes.Success;
     }
 
@@ -100,11 +102,11 @@ internal static class CompareCommand
             Interactive = InteractionSupport.No,
         });
         // One row per indicator: wide enough for five scenarios without wrapping.
-        console.Profile.Width = Math.Max(120, 40 + 26 * result.Scenarios.Count);
+        console.Profile.Width = Math.Max(120, 42 + 30 * result.Scenarios.Count);
         var table = new Table().Border(TableBorder.Rounded)
             .Title(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"Indicators: mean [95% CI] over {result.Replicates} replicates")));
-        table.AddColumn("indicator");
-        foreach (var s in result.Scenarios) table.AddColumn(new TableColumn(Markup.Escape(s.Scenario)).RightAligned());
+        table.AddColumn(new TableColumn("indicator").NoWrap());
+        foreach (var s in result.Scenarios) table.AddColumn(new TableColumn(Markup.Escape(s.Scenario)).RightAligned().NoWrap());
         var names = result.Scenarios.SelectMany(s => s.Statistics.Select(x => x.Name)).Distinct().ToList();
         foreach (var name in names)
         {

@@ -54,6 +54,7 @@ internal static class RunCommand
             ? RunWithProgressBar(console, request, ct)
             : RunWithProgressLines(stdout, request, ct);
         Summary.Print(console, result);
+        ReportCommand.AfterRun(options, options.OutputDirectory, stdout, ct);
         return ExitCodes.Success;
     }
 
@@ -151,6 +152,7 @@ internal sealed class RunOptions
     public int? Replicates { get; private set; }
     public int Parallel { get; private set; }
     public bool Tables { get; private set; }
+    public bool Report { get; private set; }
     public List<string> ConfigPaths { get; } = new();
 
     /// <summary>--out, or runs/&lt;config file name without extension&gt; relative to the working directory.</summary>
@@ -218,6 +220,9 @@ internal sealed class RunOptions
                 case "--tables":
                     options.Tables = true;
                     break;
+                case "--report":
+                    options.Report = true;
+                    break;
                 case "--set":
                     var set = Value();
                     if (set.IndexOf('=', StringComparison.Ordinal) <= 0)
@@ -252,6 +257,10 @@ internal sealed class RunOptions
         if (command == "run" && (options.Tables || options.Parallel != 0) && options.Replicates is null or 1)
         {
             throw new UsageException("--tables and --parallel apply to replicates: add --replicates N");
+        }
+        if (command == "compare" && options.Report && !options.Tables)
+        {
+            throw new UsageException("--report needs the runs' tables: add --tables");
         }
         options.ConfigPath = positional[0];
         options.ConfigPaths.AddRange(positional);

@@ -12,14 +12,17 @@ internal static class Usage
           agentsim compare CONFIG...      run scenarios on the same seeds; indicators with 95% intervals
           agentsim sweep CONFIG           run a parameter sweep (the config's sweep: section) on every core;
                                           'sweep plan|run|slurm|collect' run it as a Slurm array job instead
+          agentsim ablate CONFIG...       the comparison again with one mechanism off at a time
+          agentsim report DIR...          charts and a self-contained report.html for a run, comparison or sweep
           agentsim validate CONFIG        check a config (and its data) without running it
           agentsim explain KEY            a parameter's meaning, unit, default and range
           agentsim scenarios [DIR]        list the shipped scenario configs
           agentsim --help                 show this help ('agentsim COMMAND --help' for a command's options)
           agentsim --version              show the version
 
-        Example:
+        Examples:
           dotnet run --project src/AgentSim.Cli -c Release -- run configs/baseline.yaml
+          dotnet run --project src/AgentSim.Cli -c Release -- report runs/baseline
 
         """;
 
@@ -41,8 +44,14 @@ internal static class Usage
                              to OUT/replicate=R/, indicators with 95% intervals to OUT/summary.parquet
           --parallel N       with --replicates: runs at once (default: one per core)
           --force            write into a non-empty directory, replacing the previous run's files
+          --report           also write the report (charts and report.html) to OUT/report when the run ends
           --debug            print stack traces of unexpected errors
           -h, --help         show this help
+
+        Examples:
+          agentsim run configs/baseline.yaml
+          agentsim run configs/pilot.yaml --firms 20000 --steps 40 --out runs/pilot-small --report
+          agentsim run configs/baseline.yaml --replicates 10 --set officials.tenure=16
 
         Exit codes: 0 success, 1 unexpected failure, 2 bad input (arguments, config, data, output directory),
         130 interrupted.
@@ -83,6 +92,10 @@ internal static class Usage
         Lists the scenario configs in DIR (default: the repository's configs/ folder) with the first line of
         each file's header comment.
 
+        Examples:
+          agentsim scenarios
+          agentsim scenarios my-configs/
+
         """;
 
     public const string Compare =
@@ -100,9 +113,51 @@ internal static class Usage
           --parallel N       runs at once (default: one per core); results do not depend on it
           --firms N, --steps N, --seed N, --set KEY=VALUE   applied to every scenario
           --force            replace a previous comparison in OUT
+          --report           also write the report to OUT/report (needs --tables)
 
         Example:
           agentsim compare configs/baseline.yaml configs/household-income.yaml configs/pilot.yaml --replicates 10
+
+        """;
+
+    public const string Report =
+        """
+        Usage: agentsim report DIR... [--out OUT]
+
+        Reads the Parquet tables of a run, of replicates (DIR/replicate=R/), of a comparison written with --tables
+        (DIR/scenario=NAME/replicate=R/), of a sweep (DIR/KEY=VALUE/.../replicate=R/ with DIR/summary.parquet), or of
+        several run directories to compare, and writes PNG charts and one self-contained report.html (charts
+        embedded, no scripts, opens offline): utilisation and price index by industry, the consumption share of GDP,
+        GDP and household income growth by incentive rule, pilot vs non-pilot paths with the difference in
+        differences and its 95% interval, the zombie share, the officials' levers, and for a sweep each headline
+        indicator against each swept parameter.
+
+        Options:
+          --out OUT          output directory (default: DIR/report; for several DIRs, report-A-B beside the first)
+          -h, --help         show this help
+
+        Examples:
+          agentsim report runs/baseline
+          agentsim report runs/baseline runs/pilot --out runs/baseline-vs-pilot
+          agentsim report runs/sweep-tenure
+
+        Exit codes: 0 success, 2 bad input (not a run directory, unreadable tables).
+
+        """;
+
+    public const string Ablate =
+        """
+        Usage: agentsim ablate CONFIG... [options]
+
+        Runs the comparison of CONFIG... (the first is the reference) once with every mechanism on, then once
+        with each mechanism switched off (mechanisms.soft_budget, lever_imitation, investment_in_score,
+        production_floors), and prints the signature indicators per variant (means over replicates). Writes
+        ablation.parquet to the output directory (default runs/ablation).
+
+        Options: --replicates N (default 10), --out DIR, --firms N, --steps N, --set KEY=VALUE, --parallel N, --force
+
+        Example:
+          agentsim ablate configs/baseline.yaml configs/household-income.yaml configs/pilot.yaml --replicates 10 --firms 20000
 
         """;
 

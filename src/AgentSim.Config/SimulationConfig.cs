@@ -168,13 +168,16 @@ public sealed class FirmBehaviourConfig
     public double TargetInventoryRatio { get; set; } = 0.1;
 
     [Param("Minimum utilisation kept by firms under employment pressure (state-owned, or in provinces paying production subsidies).", Unit = "fraction", Min = 0, Max = 1)]
-    public double UtilisationFloor { get; set; } = 0.7;
+    public double UtilisationFloor { get; set; } = 0.5;
 
     [Param("Relative band around the target inventory inside which the markup is left alone: above (1+band) times the target it falls, below (1-band) times the target (or sold out) it rises.", Unit = "fraction", Min = 0, Max = 1)]
     public double InventoryBand { get; set; } = 0.5;
 
     [Param("Firms whose smoothed utilisation is below this cut their markup to fill capacity (price wars when capacity runs ahead of demand).", Unit = "fraction", Min = 0, Max = 1)]
     public double PriceCutUtilisation { get; set; } = 0.7;
+
+    [Param("Firms raise their markup (sold out or inventory below target) only when their smoothed utilisation is at least this: with idle capacity a firm that sold out raises output, not its price.", Unit = "fraction", Min = 0, Max = 1)]
+    public double MarkupRaiseUtilisation { get; set; } = 0.75;
 
     [Param("Markup cut when inventories exceed the target or utilisation is below price_cut_utilisation (rho_down).", Unit = "fraction per quarter", Min = 0, Max = 0.5)]
     public double MarkupDown { get; set; } = 0.02;
@@ -183,16 +186,16 @@ public sealed class FirmBehaviourConfig
     public double MarkupUp { get; set; } = 0.015;
 
     [Param("How far below cost a firm with a soft budget or deep cash may price (m_floor).", Unit = "fraction", Min = 0, Max = 1)]
-    public double BelowCostFloor { get; set; } = 0.1;
+    public double BelowCostFloor { get; set; } = 0.05;
 
     [Param("Highest markup a firm will set.", Unit = "fraction", Min = 0, Max = 5)]
     public double MaxMarkup { get; set; } = 0.6;
 
     [Param("Desired net capacity growth phi0 on top of replacing depreciation and following the expected growth of industry demand.", Unit = "fraction per quarter", Min = -1, Max = 1)]
-    public double InvestmentBase { get; set; } = 0.0;
+    public double InvestmentBase { get; set; } = -0.008;
 
     [Param("Response of desired capacity growth to utilisation above target (phi1).", Min = 0, Max = 10)]
-    public double InvestmentUtilisation { get; set; } = 0.15;
+    public double InvestmentUtilisation { get; set; } = 0.08;
 
     [Param("Response of desired capacity growth to the profit rate above the loan rate (phi2).", Min = 0, Max = 10)]
     public double InvestmentProfit { get; set; } = 0.5;
@@ -201,7 +204,7 @@ public sealed class FirmBehaviourConfig
     public double InvestmentSubsidy { get; set; } = 0.1;
 
     [Param("Response of desired capacity growth to the province's credit easing lever (phi4); directed credit reaches soft-budget firms only (state-owned or in target industries).", Min = 0, Max = 10)]
-    public double InvestmentCredit { get; set; } = 0.02;
+    public double InvestmentCredit { get; set; } = 0.03;
 
     [Param("Utilisation at which firms neither add nor cut planned capacity growth (u*).", Unit = "fraction", Min = 0.1, Max = 1)]
     public double TargetUtilisation { get; set; } = 0.8;
@@ -248,6 +251,12 @@ public sealed class FirmBehaviourConfig
     [Param("A capex subsidy at or above this rate marks the industry as the official's target: its firms get soft-budget loans.", Unit = "fraction", Min = 0, Max = 1)]
     public double TargetIndustrySubsidy { get; set; } = 0.1;
 
+    [Param("Elasticity of the world price to the industry's learning-curve cost index: foreign producers move down the same (global) learning curve, so 1 keeps the world price proportional to unit costs and 0 holds it at the start value.", Min = 0, Max = 1)]
+    public double WorldPriceLearning { get; set; } = 1.0;
+
+    [Param("Elasticity of capital per unit of capacity to the industry's learning-curve cost index: capex per unit of capacity falls with experience (e.g. module-line capex per GW); book capital is valued at this replacement cost.", Min = 0, Max = 1)]
+    public double CapitalCostLearning { get; set; } = 1.0;
+
     [Param("Initial cumulative output of each industry, in quarters of initial output: where industries start on the learning curve.", Unit = "quarters", Min = 1, Max = 1000)]
     public double InitialExperienceQuarters { get; set; } = 20;
 
@@ -261,13 +270,13 @@ public sealed class EntryExitConfig
     public double BaseEntryRate { get; set; } = 0.006;
 
     [Param("Entry response to the industry's smoothed profit rate (per unit of quarterly return on capital).", Min = 0, Max = 500)]
-    public double EntryProfitSensitivity { get; set; } = 40;
+    public double EntryProfitSensitivity { get; set; } = 15;
 
     [Param("Entry response to the province's capex subsidy for the industry.", Min = 0, Max = 100)]
     public double EntrySubsidySensitivity { get; set; } = 8;
 
-    [Param("Capacity of an entrant relative to the median firm of its industry.", Unit = "fraction", Min = 0.01, Max = 10)]
-    public double EntrantRelativeSize { get; set; } = 0.5;
+    [Param("Capacity of an entrant relative to the mean firm of its industry (the mean is well above the median under the Pareto size distribution).", Unit = "fraction", Min = 0.01, Max = 10)]
+    public double EntrantRelativeSize { get; set; } = 0.25;
 
     [Param("Share of an entrant's capex financed by its owners' equity (the rest is a bank loan).", Unit = "fraction", Min = 0, Max = 1)]
     public double EntrantEquityShare { get; set; } = 0.5;
@@ -465,7 +474,10 @@ public sealed class LeversConfig
     public LeverBounds CapexSubsidy { get; set; } = new(0, 0.4, 0.02);
 
     [Param("Starting capex subsidy rate for strategic industries.", Unit = "fraction", Min = 0, Max = 1)]
-    public double CapexSubsidyStrategicInitial { get; set; } = 0.08;
+    public double CapexSubsidyStrategicInitial { get; set; } = 0.12;
+
+    [Param("Central cap on the capex subsidy rate a province may give an industry that is not on the strategic list (capacity controls on non-priority and overcapacity sectors, e.g. State Council Doc. 41, 2013); the lever's max applies if lower.", Unit = "fraction", Min = 0, Max = 1)]
+    public double NonStrategicCapexSubsidyCap { get; set; } = 0.12;
 
     [Param("Production subsidy rate (share of revenue paid to local firms); positive values put firms under employment pressure.")]
     public LeverBounds ProductionSubsidy { get; set; } = new(0, 0.08, 0.0);

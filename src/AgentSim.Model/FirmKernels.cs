@@ -174,7 +174,7 @@ internal sealed class FirmKernels
             int slot = Initialisation.Mod(sim.Step, L);
             double beta = fb.ExpectationSmoothing, targetInventory = fb.TargetInventoryRatio;
             double floor = fb.UtilisationFloor, maxInventory = fb.MaxInventoryQuarters;
-            double band = fb.InventoryBand, priceCutUtilisation = fb.PriceCutUtilisation;
+            double band = fb.InventoryBand, priceCutUtilisation = fb.PriceCutUtilisation, raiseUtilisation = fb.MarkupRaiseUtilisation;
             double markupDown = fb.MarkupDown, markupUp = fb.MarkupUp, belowCost = fb.BelowCostFloor, maxMarkup = fb.MaxMarkup;
             bool floors = cfg.Mechanisms.ProductionFloors, softBudget = cfg.Mechanisms.SoftBudget;
             double bailoutThreshold = cfg.EntryExit.BailoutThreshold;
@@ -212,7 +212,7 @@ internal sealed class FirmKernels
                 double markup = f.Markup[i];
                 double target = targetInventory * expected;
                 if (inventory > (1 + band) * target || f.SmoothedUtilisation[i] < priceCutUtilisation) markup -= markupDown;
-                else if (f.SoldOut[i] != 0 || inventory < (1 - band) * target) markup += markupUp;
+                else if ((f.SoldOut[i] != 0 || inventory < (1 - band) * target) && f.SmoothedUtilisation[i] >= raiseUtilisation) markup += markupUp;
                 double weightOfJobs = k.MeanOutput[s] > 0 ? lastOutput / k.MeanOutput[s] : 1;
                 bool expectsBailout = softBudget && (f.StateOwned[i] != 0
                     || levers[p * leverCount + bailoutLever] * weightOfJobs > bailoutThreshold);
@@ -341,7 +341,8 @@ internal sealed class FirmKernels
                 double productionSubsidy = levers[lv + productionSubsidyLever] * revenue;
                 double interestSubsidy = (softBudget && (f.StateOwned[i] != 0 || levers[lv + s] >= targetSubsidy))
                     ? levers[lv + creditLever] * creditInterestSubsidy * interest : 0;
-                double capitalBook = f.Capacity[i] * par.CapitalPerUnit[s];
+                double capitalPerUnit = par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
+                double capitalBook = f.Capacity[i] * capitalPerUnit;
                 double depreciationCharge = par.Depreciation[s] * capitalBook;
                 double profit = revenue - unitCost * sales - vat - interest + interestSubsidy + productionSubsidy - depreciationCharge;
                 double cash = f.Cash[i] + revenue - wageBill - materials - vat - interest + interestSubsidy + productionSubsidy;
@@ -386,7 +387,7 @@ internal sealed class FirmKernels
                     subsidy = subsidyRate * capex;
                     cash += loan + subsidy - capex;
                     debt += loan;
-                    f.Pipeline[i * L + Initialisation.Mod(step + par.BuildLag[s], L)] += capex / par.CapitalPerUnit[s];
+                    f.Pipeline[i * L + Initialisation.Mod(step + par.BuildLag[s], L)] += capex / capitalPerUnit;
                 }
 
                 // Repayment from cash above the buffer.
@@ -433,7 +434,7 @@ internal sealed class FirmKernels
                 industryFlows[io + IaRevenue] += revenue;
                 industryFlows[io + IaProfit] += profit;
                 industryFlows[io + IaEmployment] += employment;
-                industryFlows[io + IaCapacityOrdered] += capex / par.CapitalPerUnit[s];
+                industryFlows[io + IaCapacityOrdered] += capex / capitalPerUnit;
                 cells[p * S + s] += 1;
             }
             k.DistressedCount[chunk] = distressed;
@@ -474,7 +475,7 @@ internal sealed class FirmKernels
                 industry[io + IoZombies] += zombie;
                 industry[io + IoProfitRate] += f.SmoothedProfitRate[i];
                 industry[io + IoUnitCost] += par.UnitCost[s] * ind.CostIndex[s] * f.CostFactor[i];
-                industry[io + IoCapitalBook] += f.Capacity[i] * par.CapitalPerUnit[s];
+                industry[io + IoCapitalBook] += f.Capacity[i] * par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
             }
         }
     }

@@ -143,6 +143,7 @@ internal static class Initialisation
             ind.CumulativeOutput[s] = q * cfg.FirmBehaviour.InitialExperienceQuarters;
             ind.InitialCumulativeOutput[s] = ind.CumulativeOutput[s];
             ind.CostIndex[s] = 1;
+            ind.CapitalCostIndex[s] = 1;
             ind.ExpectedDemandGrowth[s] = icfg.DemandGrowth;
             double materialsPerUnit = icfg.UnitCost - icfg.LabourPerUnit * icfg.Wage;
             ind.ValueAddedPerUnit0[s] = ind.ReferencePrice[s] - Math.Max(0, materialsPerUnit);
@@ -166,7 +167,7 @@ internal static class Initialisation
         {
             var levers = prov.Levers(p);
             for (int s = 0; s < S; s++)
-                levers[s] = par.Strategic[s] ? lv.CapexSubsidyStrategicInitial : lv.CapexSubsidy.Initial;
+                levers[s] = par.Strategic[s] ? lv.CapexSubsidyStrategicInitial : Math.Min(lv.CapexSubsidy.Initial, lv.NonStrategicCapexSubsidyCap);
             levers[LeverLayout.ProductionSubsidy(S)] = lv.ProductionSubsidy.Initial;
             levers[LeverLayout.BailoutPropensity(S)] = lv.BailoutPropensity.Initial;
             levers[LeverLayout.WelfareShare(S)] = lv.WelfareShare.Initial;

@@ -13,11 +13,20 @@ public sealed partial class Simulation
             Provinces.Rule[p] = Provinces.IsPilot[p] && Step >= inc.SwitchStep ? inc.PilotRule : inc.DefaultRule;
     }
 
-    /// <summary>Wright's law: unit cost index = (cumulative output / initial cumulative output) ^ log2(1 - learning rate).</summary>
+    /// <summary>
+    /// Wright's law: unit cost index = (cumulative output / initial cumulative output) ^ log2(1 - learning rate).
+    /// Learning is global: the world price falls with the cost index at elasticity world_price_learning, and
+    /// capital per unit of capacity at elasticity capital_cost_learning.
+    /// </summary>
     private void UpdateLearningCurves()
     {
+        double worldLearning = Config.FirmBehaviour.WorldPriceLearning, capitalLearning = Config.FirmBehaviour.CapitalCostLearning;
         for (int s = 0; s < Industry.Count; s++)
+        {
             Industries.CostIndex[s] = Math.Pow(Industries.CumulativeOutput[s] / Industries.InitialCumulativeOutput[s], Industry.LearningExponent[s]);
+            Industries.WorldPrice[s] = Industries.ReferencePrice[s] * Math.Pow(Industries.CostIndex[s], worldLearning);
+            Industries.CapitalCostIndex[s] = Math.Pow(Industries.CostIndex[s], capitalLearning);
+        }
     }
 
     /// <summary>Phase 5: industry demand, domestic (consumer and other) plus exports, at the sales-weighted price.</summary>
@@ -209,7 +218,7 @@ public sealed partial class Simulation
                 var frng = new CounterRng((ulong)cfg.Seed, RngStreams.EntrantFirm, Step, i);
                 double sigma = icfg.CostDispersion;
                 double size = ee.EntrantRelativeSize * Math.Max(ind.MeanCapacityPerFirm[s], 1e-9);
-                double capex = size * icfg.CapitalPerUnit;
+                double capex = size * icfg.CapitalPerUnit * ind.CapitalCostIndex[s];
                 double subsidyPaid = subsidy * capex;
                 double equity = ee.EntrantEquityShare * capex + ee.EntrantWorkingCashQuarters * size * ind.LastPrice[s];
                 double loan = Math.Max(0, capex - subsidyPaid - ee.EntrantEquityShare * capex);

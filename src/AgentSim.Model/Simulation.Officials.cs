@@ -102,6 +102,8 @@ public sealed partial class Simulation
         int S = Industry.Count;
         LeverBounds b = lever < S ? lv.CapexSubsidy
             : (lever - S) switch { 0 => lv.ProductionSubsidy, 1 => lv.BailoutPropensity, 2 => lv.WelfareShare, _ => lv.CreditEasing };
+        // The centre caps capex subsidies to industries off its strategic list.
+        if (lever < S && !Industry.Strategic[lever]) return (b.Min, Math.Max(b.Min, Math.Min(b.Max, lv.NonStrategicCapexSubsidyCap)));
         return (b.Min, b.Max);
     }
 
@@ -179,10 +181,14 @@ public sealed partial class Simulation
         if (move < 2)
         {
             bool strategicGroup = move == 0;
-            var (min, max) = LeverRange(0);
-            double delta = direction * oc.ExperimentSize * (max - min);
+            var (min0, max0) = LeverRange(0);
+            double delta = direction * oc.ExperimentSize * (max0 - min0);
             for (int s = 0; s < S; s++)
-                if (Industry.Strategic[s] == strategicGroup) levers[s] = Math.Clamp(levers[s] + delta, min, max);
+            {
+                if (Industry.Strategic[s] != strategicGroup) continue;
+                var (min, max) = LeverRange(s);
+                levers[s] = Math.Clamp(levers[s] + delta, min, max);
+            }
         }
         else
         {

@@ -16,6 +16,7 @@ public sealed class IndustryState
     public int Count;
 
     public double[] CostIndex = null!;          // multiplier on the initial unit cost from learning (1 at start)
+    public double[] CapitalCostIndex = null!;   // multiplier on capital per unit of capacity from learning (1 at start)
     public double[] CumulativeOutput = null!;   // units
     public double[] InitialCumulativeOutput = null!;
     public double[] ReferencePrice = null!;     // mean price at the start, CNY bn per unit

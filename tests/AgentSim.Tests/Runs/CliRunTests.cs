@@ -60,7 +60,23 @@ public sealed class CliRunTests : IDisposable
         Assert.Contains("quarter 5/5", stdout);
         Assert.Contains("Headline indicators", stdout);
         Assert.Contains($"output: {Path.GetFullPath(output)}", stdout);
+        Assert.Contains($"report: agentsim report {output}", stdout);
+        Assert.False(Directory.Exists(Path.Combine(output, "report")), "the report is written only with --report");
         Assert.DoesNotContain("\u001b[", stdout);
+    }
+
+    [Fact]
+    public void Run_with_report_ends_with_the_path_of_report_html()
+    {
+        var output = _dir.File("reported");
+        var (code, stdout, stderr) = Cli("run", _configPath, "--out", output, "--steps", "5", "--report");
+
+        Assert.True(code == ExitCodes.Success, stderr);
+        string html = Path.Combine(Path.GetFullPath(output), "report", "report.html");
+        Assert.True(File.Exists(html), stdout);
+        Assert.Contains("Headline indicators", stdout);
+        Assert.Equal($"report: {html}", stdout.TrimEnd().Split('\n')[^1].TrimEnd());
+        Assert.True(File.Exists(Path.Combine(output, "report", "headline.png")));
     }
 
     [Fact]

@@ -1,0 +1,324 @@
+using System.Globalization;
+using ScottPlot;
+using static AgentSim.Report.ChartKit;
+
+namespace AgentSim.Report;
+
+/// <summary>A group of runs with its tables loaded.</summary>
+public sealed record LoadedGroup(RunGroup Group, IReadOnlyList<RunData> Runs)
+{
+    public string Name => Group.Name;
+    public int Steps => Runs.Min(r => r.Steps);
+    public RunData First => Runs[0];
+
+    public Band Series(Func<RunData, double[]> select) => ReportStatistics.Aggregate(Runs.Select(select).ToList());
+
+    public IReadOnlyList<PilotDid> Dids => Runs.Select(ReportStatistics.Did).Where(d => d is not null).Select(d => d!).ToList();
+}
+
+/// <summary>The report's charts. Each returns null when the data has nothing to show (e.g. no pilots).</summary>
+internal static class ReportCharts
+{
+    /// <summary>Groups drawn as separate series in one chart, at most (a large sweep shows its first ones).</summary>
+    public const int MaxSeriesGroups = 10;
+
+    /// <summary>Groups drawn as separate panels (utilisation and prices by industry), at most.</summary>
+    public const int MaxPanels = 6;
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private static string GroupsNote(IReadOnlyList<LoadedGroup> all, IReadOnlyList<LoadedGroup> shown) =>
+        shown.Count < all.Count ? Inv($" Only the first {shown.Count} of {all.Count} groups are drawn.") : "";
+
+    private static string BandNote(IReadOnlyList<LoadedGroup> groups) =>
+        groups.Any(g => g.Runs.Count >= MinBandReplicates) ? " Lines are means across replicates; shaded bands their 95% t-intervals."
+        : groups.Any(g => g.Runs.Count > 1) ? " Lines are means across replicates (bands need 3 or more replicates)." : "";
+
+    /// <summary>The signature results in four panels: the chart for the README.</summary>
+    public static Chart Headline(IReadOnlyList<LoadedGroup> groups)
+    {
+        var shown = groups.Take(MaxSeriesGroups).ToList();
+        bool single = shown.Count == 1;
+        var util = NewPlot("Capacity utilisation", "quarter", "output / capacity (%)");
+        var price = NewPlot("Producer prices", "quarter", "index (start = 1)");
+        var share = NewPlot("Household consumption / GDP", "quarter", "%");
+        var zombie = NewPlot("Zombie firms", "quarter", "share of firms (%)");
+        for (int g = 0; g < shown.Count; g++)
+        {
+            var group = shown[g];
+            var x = Steps(group.Steps);
+            string Name(string what) => single ? what : $"{group.Name}: {what}";
+            var c0 = single ? ColorAt(0) : ColorAt(g);
+            var c1 = single ? ColorAt(1) : ColorAt(g);
+            BandLine(util, x, group.Series(r => r.GroupUtilisation(true)), c0, Name("strategic"), 100);
+            BandLine(util, x, group.Series(r => r.GroupUtilisation(false)), c1, Name("other"), 100, LinePattern.Dashed);
+            BandLine(price, x, group.Series(r => r.StrategicPriceIndex), c0, Name("strategic"));
+            BandLine(price, x, group.Series(r => r.NonStrategicPriceIndex), c1, Name("other"), 1, LinePattern.Dashed);
+            BandLine(share, x, group.Series(r => r.ConsumptionShare), ColorAt(g), single ? null : group.Name, 100);
+            BandLine(zombie, x, group.Series(r => r.ZombieShare()), ColorAt(g), single ? null : group.Name, 100);
+        }
+        price.Add.HorizontalLine(1, 1, Colors.Gray, LinePattern.Dotted);
+        foreach (var p in new[] { util, price, share, zombie }) Legend(p);
+        var png = Png([util, price, share, zombie], 2, 1200, 800);
+        return new Chart("headline", "The signature results",
+            "Four panels, quarter by quarter after the burn-in. Top left: capacity utilisation (output / capacity) of the strategic "
+            + "industries (solid) and the others (dashed): overbuilding shows as strategic utilisation falling below the others'. "
+            + "Top right: producer price indices (1 at the start): a price war shows as a sustained fall of strategic prices. "
+            + "Bottom left: household consumption as a share of GDP. Bottom right: share of firms that are zombies (negative equity "
+            + "for several quarters yet still alive, often because of bailouts)." + BandNote(shown) + GroupsNote(groups, shown),
+            png, 1200, 800);
+    }
+
+    /// <summary>Utilisation (or price index) by industry: one panel per group in a comparison, else the first group.</summary>
+    public static Chart ByIndustry(IReadOnlyList<LoadedGroup> groups, bool prices, bool panelPerGroup)
+    {
+        var shown = panelPerGroup ? groups.Take(MaxPanels).ToList() : [groups[0]];
+        var plots = new List<Plot>();
+        foreach (var group in shown)
+        {
+            string title = shown.Count > 1 || groups.Count > 1 ? group.Name : (prices ? "Price index by industry" : "Capacity utilisation by industry");
+            var plot = NewPlot(title, "quarter", prices ? "price index (start = 1)" : "output / capacity (%)");
+            var x = Steps(group.Steps);
+            var first = group.First;
+            for (int s = 0; s < first.Industries.Length; s++)
+            {
+                int si = s;
+                var band = group.Series(r => prices ? r.PriceIndex[si] : r.Utilisation[si]);
+                string label = first.Strategic[s] ? first.Industries[s] + " (strategic)" : first.Industries[s];
+                Line(plot, x, band.Mean.Select(v => prices ? v : 100 * v).ToArray(), ColorAt(s), label, first.Strategic[s] ? LinePattern.Solid : LinePattern.Dashed, first.Strategic[s] ? 2.5f : 1.5f);
+            }
+            if (prices) plot.Add.HorizontalLine(1, 1, Colors.Gray, LinePattern.Dotted);
+            Legend(plot, outside: true);
+            plots.Add(plot);
+        }
+        int columns = plots.Count > 1 ? 2 : 1;
+        int rows = (plots.Count + columns - 1) / columns;
+        int width = columns == 1 ? Width : 1400, height = rows == 1 ? Height : 460 * rows;
+        var png = plots.Count == 1 ? Png(plots[0], width, height) : Png(plots, columns, width, height);
+        string scope = shown.Count == 1 && groups.Count > 1 ? Inv($" Shown for '{shown[0].Name}', the first of {groups.Count} groups.")
+            : shown.Count < groups.Count ? Inv($" One panel per group, the first {shown.Count} of {groups.Count}.")
+            : shown.Count > 1 ? " One panel per group." : "";
+        string multi = groups[0].Runs.Count > 1 || shown.Any(g => g.Runs.Count > 1) ? " Lines are means across replicates." : "";
+        return prices
+            ? new Chart("prices-by-industry", "Price index by industry",
+                "Sales-weighted price of each industry relative to its price at the start (industries.parquet, price_index). "
+                + "Strategic industries are solid, the others dashed; the dotted line marks the starting price. Falling lines are "
+                + "deflation; a steeper fall in the strategic industries than the others is the price war that follows subsidised "
+                + "overbuilding, partly offset by learning-curve cost declines." + scope + multi, png, width, height)
+            : new Chart("utilisation-by-industry", "Capacity utilisation by industry",
+                "Output as a share of capacity for each industry (industries.parquet, utilisation). Strategic industries are solid, "
+                + "the others dashed. Utilisation falls when capacity is added faster than demand grows; persistent gaps between "
+                + "strategic and other industries are the overcapacity the incentives produce." + scope + multi, png, width, height);
+    }
+
+    public static Chart ConsumptionShare(IReadOnlyList<LoadedGroup> groups)
+    {
+        var shown = groups.Take(MaxSeriesGroups).ToList();
+        var plot = NewPlot("Household consumption / GDP", "quarter", "%");
+        for (int g = 0; g < shown.Count; g++)
+            BandLine(plot, Steps(shown[g].Steps), shown[g].Series(r => r.ConsumptionShare), ColorAt(g), shown.Count > 1 ? shown[g].Name : null, 100);
+        Legend(plot);
+        return new Chart("consumption-share", "Consumption share of GDP",
+            "National household consumption as a share of GDP, each quarter (nation.parquet, consumption_share). A low and falling "
+            + "share is the demand side of the imbalance: income that goes to investment, subsidies and firms' retained profits "
+            + "is not spent by households." + BandNote(shown) + GroupsNote(groups, shown), Png(plot), Width, Height);
+    }
+
+    public static Chart GrowthByRule(IReadOnlyList<LoadedGroup> groups)
+    {
+        var shown = groups.Take(MaxSeriesGroups).ToList();
+        bool single = shown.Count == 1;
+        var gdp = NewPlot("Real GDP growth by incentive rule", "quarter", "year-on-year log growth (%)");
+        var income = NewPlot("Real household income per capita growth by incentive rule", "quarter", "year-on-year log growth (%)");
+        var rules = shown.SelectMany(g => g.Runs.SelectMany(r => r.Rules)).Distinct().ToList();
+        for (int g = 0; g < shown.Count; g++)
+        {
+            var group = shown[g];
+            var x = Steps(group.Steps);
+            foreach (var rule in group.Runs.SelectMany(r => r.Rules).Distinct())
+            {
+                int k = rules.IndexOf(rule);
+                var color = single ? ColorAt(k) : ColorAt(g);
+                var pattern = single ? LinePattern.Solid : PatternAt(k);
+                string label = single ? rule : $"{group.Name}: {rule}";
+                BandLine(gdp, x, group.Series(r => r.GrowthByRule(rule, r.ProvinceGdpReal)), color, label, 100, pattern);
+                BandLine(income, x, group.Series(r => r.GrowthByRule(rule, r.IncomePerCapitaReal)), color, label, 100, pattern);
+            }
+        }
+        gdp.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dotted);
+        income.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dotted);
+        Legend(gdp);
+        Legend(income);
+        return new Chart("growth-by-rule", "GDP and household income growth by incentive rule",
+            "Left: growth of provincial real GDP over the same quarter a year earlier (log change, provinces.parquet gdp_real); right: "
+            + "the same for real household disposable income per resident (household_income_per_capita_real). Each line averages "
+            + "the provinces whose official is scored under that rule in that quarter (gdp, household_income or mixed), unweighted. "
+            + "Under the GDP rule officials push investment; under the income rule they shift toward welfare and away from "
+            + "capex subsidies and bailouts." + (single ? "" : " Colours are groups, line patterns rules.") + BandNote(shown)
+            + GroupsNote(groups, shown), Png([gdp, income], 2, 1400, 560), 1400, 560);
+    }
+
+    public static Chart? PilotPaths(IReadOnlyList<LoadedGroup> groups, out IReadOnlyList<(string Group, Estimate Estimate, PilotDid First)> estimates)
+    {
+        var list = new List<(string, Estimate, PilotDid)>();
+        estimates = list;
+        var withPilots = groups.Where(g => g.Dids.Count > 0).Take(MaxSeriesGroups).ToList();
+        if (withPilots.Count == 0) return null;
+        var plot = NewPlot("Pilot vs non-pilot provinces: real income per capita", "quarter", "log change since the quarter before the switch (%)");
+        bool single = withPilots.Count == 1;
+        var spans = new HashSet<int>();
+        for (int g = 0; g < withPilots.Count; g++)
+        {
+            var group = withPilots[g];
+            var runs = group.Runs.Where(r => ReportStatistics.Did(r) is not null).ToList();
+            int t0 = runs[0].SwitchStep;
+            double[] Path(RunData r, bool pilots)
+            {
+                var logs = r.ProvinceMean(r.IncomePerCapitaReal.Select(row => row.Select(v => Math.Log(v)).ToArray()).ToArray(), pilots);
+                return logs.Select(v => 100 * (v - logs[t0 - 1])).ToArray();
+            }
+            var x = Steps(runs.Min(r => r.Steps));
+            var pilot = ReportStatistics.Aggregate(runs.Select(r => Path(r, true)).ToList());
+            var other = ReportStatistics.Aggregate(runs.Select(r => Path(r, false)).ToList());
+            BandLine(plot, x, pilot, single ? ColorAt(3) : ColorAt(g), single ? "pilots" : $"{group.Name}: pilots");
+            BandLine(plot, x, other, single ? ColorAt(0) : ColorAt(g), single ? "non-pilots" : $"{group.Name}: non-pilots", 1, LinePattern.Dashed);
+            if (spans.Add(t0)) plot.Add.VerticalLine(t0 - 0.5, 1.5f, Colors.Black, LinePattern.Dotted);
+            var estimate = ReportStatistics.DidEstimate(group.Dids)!;
+            list.Add((group.Name, estimate, group.Dids[0]));
+        }
+        Legend(plot, outside: !single);
+        var first = list[0];
+        plot.Title(Inv($"Pilot vs non-pilot provinces: DiD {FormatDid(first.Item2)}{(single ? "" : $" ({first.Item1})")}"), 15);
+        string text = string.Join(" ", list.Select(e => Inv(
+            $"{(single ? "Estimate" : $"'{e.Item1}'")}: {FormatDid(e.Item2)}; switch at quarter {e.Item3.SwitchStep}, {e.Item3.Window} quarters either side; interval: {e.Item2.Method}.")));
+        return new Chart("pilot-did", "Pilot vs non-pilot provinces (difference in differences)",
+            "Mean log real household income per resident of the pilot provinces (solid) and the others (dashed), relative to the "
+            + "quarter before the pilots switch incentive rule (dotted vertical line). The difference in differences is the pilots' "
+            + "change in mean quarterly log income growth (the window after the switch minus as many quarters before, up to 20) "
+            + "minus the non-pilots' change; positive means the new rule raised income growth relative to the other provinces. "
+            + "Values are in percentage points of quarterly growth. " + text, Png(plot), Width, Height);
+    }
+
+    public static string FormatDid(Estimate e) =>
+        e.HasInterval
+            ? Inv($"{100 * e.Value:+0.000;-0.000} pp/quarter [95% CI {100 * e.Low:+0.000;-0.000}, {100 * e.High:+0.000;-0.000}]")
+            : Inv($"{100 * e.Value:+0.000;-0.000} pp/quarter");
+
+    public static Chart ZombieShare(IReadOnlyList<LoadedGroup> groups)
+    {
+        var shown = groups.Take(MaxSeriesGroups).ToList();
+        bool single = shown.Count == 1;
+        var plot = NewPlot("Zombie share of firms", "quarter", "% of firms alive");
+        for (int g = 0; g < shown.Count; g++)
+        {
+            var x = Steps(shown[g].Steps);
+            string prefix = single ? "" : shown[g].Name + ": ";
+            BandLine(plot, x, shown[g].Series(r => r.ZombieShare()), ColorAt(g), prefix + "all industries", 100);
+            BandLine(plot, x, shown[g].Series(r => r.ZombieShare(true)), single ? ColorAt(1) : ColorAt(g), prefix + "strategic", 100, LinePattern.Dashed);
+        }
+        Legend(plot, outside: !single);
+        return new Chart("zombie-share", "Zombie share",
+            "Share of alive firms that have had negative equity for at least entry_exit.zombie_quarters quarters (industries.parquet: "
+            + "zombies / firms), over all industries (solid) and the strategic ones (dashed). Zombies survive because provinces bail "
+            + "them out to protect employment and GDP; they keep capacity in the market and prices down." + BandNote(shown)
+            + GroupsNote(groups, shown), Png(plot), Width, Height);
+    }
+
+    public static Chart Levers(IReadOnlyList<LoadedGroup> groups)
+    {
+        var shown = groups.Take(MaxSeriesGroups).ToList();
+        bool single = shown.Count == 1;
+        var panels = new (string Title, string Y, Func<RunData, double[][]> Values)[]
+        {
+            ("Capex subsidy, strategic industries", "rate (share of capex)", r => r.CapexLever(true)),
+            ("Capex subsidy, other industries", "rate (share of capex)", r => r.CapexLever(false)),
+            ("Production subsidy", "rate (share of revenue)", r => Lever(r, "production_subsidy")),
+            ("Bailout propensity", "index", r => Lever(r, "bailout_propensity")),
+            ("Welfare share", "share of programme spending", r => Lever(r, "welfare_share")),
+            ("Credit easing", "index", r => Lever(r, "credit_easing")),
+        };
+        var plots = new List<Plot>();
+        foreach (var (title, y, values) in panels)
+        {
+            var plot = NewPlot(title, "quarter", y);
+            for (int g = 0; g < shown.Count; g++)
+            {
+                var group = shown[g];
+                var x = Steps(group.Steps);
+                bool pilots = group.First.HasPilots;
+                string prefix = single ? "" : group.Name + ": ";
+                if (pilots)
+                {
+                    BandLine(plot, x, group.Series(r => r.ProvinceMean(values(r), true)), single ? ColorAt(3) : ColorAt(g), prefix + "pilots");
+                    BandLine(plot, x, group.Series(r => r.ProvinceMean(values(r), false)), single ? ColorAt(0) : ColorAt(g), prefix + "non-pilots", 1, LinePattern.Dashed);
+                }
+                else
+                {
+                    BandLine(plot, x, group.Series(r => r.ProvinceMean(values(r), null)), ColorAt(g), single ? null : group.Name);
+                }
+            }
+            if (plots.Count == 0) Legend(plot);
+            plots.Add(plot);
+        }
+        return new Chart("levers", "Officials' levers over time",
+            "The policy levers the provincial officials set each year (provinces.parquet lever_* columns), averaged over provinces: "
+            + "capex subsidy rates (mean over the strategic and the other industries), the production subsidy, the propensity to "
+            + "bail out failing firms, the welfare share of programme spending and credit easing. Officials imitate the levers of "
+            + "peers who score well under their rule and experiment around them, so the levers drift toward whatever the rule rewards."
+            + (shown.Any(g => g.First.HasPilots) ? " Pilot provinces are solid, the others dashed." : "")
+            + BandNote(shown) + GroupsNote(groups, shown),
+            Png(plots, 3, 1500, 820), 1500, 820);
+    }
+
+    private static double[][] Lever(RunData r, string name) =>
+        r.Levers.TryGetValue(name, out var v) ? v : Enumerable.Range(0, r.Steps).Select(_ => new double[r.Provinces.Length].Select(_ => double.NaN).ToArray()).ToArray();
+
+    /// <summary>For a sweep: each indicator against one swept parameter, a panel per indicator.</summary>
+    public static Chart SweepParameter(SweepData sweep, string parameter, int index)
+    {
+        var indicators = sweep.Indicators.Take(12).ToList();
+        var plots = new List<Plot>();
+        var values = sweep.Points.Select(p => p.Parameters[parameter]).ToList();
+        bool numeric = values.All(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var categories = values.Distinct().OrderBy(v => numeric ? double.Parse(v, CultureInfo.InvariantCulture) : 0).ThenBy(v => v, StringComparer.Ordinal).ToList();
+        double X(string v) => numeric ? double.Parse(v, CultureInfo.InvariantCulture) : categories.IndexOf(v);
+        // Lines by the values of another swept parameter when it has few values; else one line of means.
+        string? by = sweep.Parameters.Where(p => p != parameter)
+            .FirstOrDefault(p => sweep.Points.Select(x => x.Parameters[p]).Distinct().Count() is > 1 and <= 6);
+        var byValues = by is null ? [""] : sweep.Points.Select(p => p.Parameters[by]).Distinct().OrderBy(v => v, StringComparer.Ordinal).ToList();
+        foreach (var indicator in indicators)
+        {
+            var plot = NewPlot(indicator, parameter, "", quarters: false);
+            var px = sweep.Points.Select(p => X(p.Parameters[parameter])).ToArray();
+            var py = sweep.Points.Select(p => p.Values.TryGetValue(indicator, out var v) ? v : double.NaN).ToArray();
+            var (fx, fy) = Finite(px, py);
+            if (fx.Length > 0) plot.Add.Markers(fx, fy, MarkerShape.OpenCircle, 5, Colors.Gray.WithAlpha(0.7));
+            for (int b = 0; b < byValues.Count; b++)
+            {
+                var subset = sweep.Points.Where(p => by is null || p.Parameters[by] == byValues[b]).ToList();
+                var means = categories.Select(c => subset.Where(p => p.Parameters[parameter] == c)
+                    .Select(p => p.Values.TryGetValue(indicator, out var v) ? v : double.NaN).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average()).ToArray();
+                var line = Line(plot, categories.Select(X).ToArray(), means, ColorAt(b), by is null ? "mean" : $"{by}={byValues[b]}");
+                if (line is not null) line.MarkerSize = 7;
+            }
+            if (!numeric)
+                plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                    categories.Select((_, i) => (double)i).ToArray(), categories.ToArray());
+            if (plots.Count == 0) Legend(plot);
+            plots.Add(plot);
+        }
+        int columns = Math.Min(3, plots.Count);
+        int rows = (plots.Count + columns - 1) / columns;
+        int width = 1500, height = Math.Max(420, 380 * rows);
+        return new Chart($"sweep-{index}-{Slug(parameter)}", $"Headline indicators against {parameter}",
+            Inv($"Each panel is one headline indicator ({sweep.Source}) against the swept parameter {parameter}. Grey circles are ")
+            + "single runs (every replicate and every value of the other parameters); lines join the mean at each value"
+            + (by is null ? "." : $", one line per value of {by}.")
+            + " A steep line means the indicator is sensitive to the parameter; spread of the circles at one value is seed noise "
+            + "and the effect of the other parameters.", plots.Count == 1 ? Png(plots[0], 900, 520) : Png(plots, columns, width, height),
+            plots.Count == 1 ? 900 : width, plots.Count == 1 ? 520 : height);
+    }
+
+    public static string Slug(string text) =>
+        new string(text.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray()).Trim('-');
+}

@@ -1,0 +1,149 @@
+using MathNet.Numerics.Distributions;
+
+namespace AgentSim.Report;
+
+/// <summary>An estimate with its 95% interval; <see cref="Method"/> says what the interval is over.</summary>
+public sealed record Estimate(double Value, double Low, double High, int Count, string Method)
+{
+    public bool HasInterval => double.IsFinite(Low) && double.IsFinite(High) && Count > 1;
+}
+
+/// <summary>The pilot difference in differences of one run, with the per-province changes behind it.</summary>
+public sealed record PilotDid(int SwitchStep, int Window, double Value, double[] PilotChanges, double[] OtherChanges);
+
+/// <summary>A series across replicates: the mean per step and a 95% t-interval band (NaN with one replicate).</summary>
+public sealed record Band(double[] Mean, double[] Low, double[] High, int Replicates);
+
+/// <summary>One headline indicator of a run, computed from its tables.</summary>
+public sealed record Headline(string Name, string Label, double Value, HeadlineFormat Format);
+
+public enum HeadlineFormat { Percent, SignedPercent, LogPointsPerQuarter, Number }
+
+/// <summary>Statistics of the report: difference in differences, intervals, headline indicators.</summary>
+public static class ReportStatistics
+{
+    /// <summary>Quarters after (and before) the switch averaged by the difference in differences, at most.</summary>
+    public const int DidWindow = 20;
+
+    /// <summary>
+    /// Mean quarterly log growth of real per-capita household income over up to 20 quarters after the switch minus
+    /// as many before, pilots minus non-pilots: the definition of pilot_income_growth_did in AgentSim.Analysis.
+    /// Null when the run has no pilots, no switch inside the horizon or too few quarters around it.
+    /// </summary>
+    public static PilotDid? Did(RunData run)
+    {
+        int t0 = run.SwitchStep;
+        if (!run.HasPilots || t0 <= 0 || t0 >= run.Steps) return null;
+        int window = Math.Min(DidWindow, Math.Min(t0 - 1, run.Steps - t0));
+        if (window < 1) return null;
+        var y = run.IncomePerCapitaReal;
+        double Growth(int p, int from, int to) => (Math.Log(y[to - 1][p]) - Math.Log(y[from - 1][p])) / (to - from);
+        var pilots = new List<double>();
+        var others = new List<double>();
+        for (int p = 0; p < run.Provinces.Length; p++)
+        {
+            double change = Growth(p, t0, t0 + window) - Growth(p, t0 - window, t0);
+            (run.IsPilot[p] ? pilots : others).Add(change);
+        }
+        return new PilotDid(t0, window, pilots.Average() - others.Average(), pilots.ToArray(), others.ToArray());
+    }
+
+    /// <summary>
+    /// The DiD estimate with a 95% interval: across replicates (Student t on the replicates' estimates) when
+    /// there are two or more, else from the variation between provinces within the run (Welch's t on the
+    /// per-province changes, pilots vs non-pilots).
+    /// </summary>
+    public static Estimate? DidEstimate(IReadOnlyList<PilotDid> replicates)
+    {
+        if (replicates.Count == 0) return null;
+        if (replicates.Count > 1) return Mean(replicates.Select(d => d.Value).ToList(), "Student t across replicates");
+        var d = replicates[0];
+        var (low, high) = Welch(d.PilotChanges, d.OtherChanges);
+        return new Estimate(d.Value, low, high, d.PilotChanges.Length + d.OtherChanges.Length,
+            $"Welch t across provinces ({d.PilotChanges.Length} pilots, {d.OtherChanges.Length} others; one run: common shocks are not in it)");
+    }
+
+    /// <summary>Mean and 95% Student-t interval; a single value has no interval.</summary>
+    public static Estimate Mean(IReadOnlyList<double> values, string method = "Student t across replicates")
+    {
+        var finite = values.Where(double.IsFinite).ToList();
+        int n = finite.Count;
+        if (n == 0) return new Estimate(double.NaN, double.NaN, double.NaN, 0, method);
+        double mean = finite.Average();
+        if (n == 1) return new Estimate(mean, double.NaN, double.NaN, 1, method);
+        double sd = Math.Sqrt(finite.Sum(v => (v - mean) * (v - mean)) / (n - 1));
+        double half = StudentT.InvCDF(0, 1, n - 1, 0.975) * sd / Math.Sqrt(n);
+        return new Estimate(mean, mean - half, mean + half, n, method);
+    }
+
+    /// <summary>95% Welch interval of mean(a) - mean(b).</summary>
+    public static (double Low, double High) Welch(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        if (a.Count < 2 || b.Count < 2) return (double.NaN, double.NaN);
+        double ma = a.Average(), mb = b.Average();
+        double va = a.Sum(x => (x - ma) * (x - ma)) / (a.Count - 1) / a.Count;
+        double vb = b.Sum(x => (x - mb) * (x - mb)) / (b.Count - 1) / b.Count;
+        double se = Math.Sqrt(va + vb);
+        if (!(se > 0)) return (ma - mb, ma - mb);
+        double df = (va + vb) * (va + vb) / (va * va / (a.Count - 1) + vb * vb / (b.Count - 1));
+        double half = StudentT.InvCDF(0, 1, df, 0.975) * se;
+        return (ma - mb - half, ma - mb + half);
+    }
+
+    /// <summary>Mean per step across replicates (series of different lengths are cut to the shortest), with a 95% t band.</summary>
+    public static Band Aggregate(IReadOnlyList<double[]> replicates)
+    {
+        int T = replicates.Min(r => r.Length);
+        var mean = new double[T];
+        var low = new double[T];
+        var high = new double[T];
+        for (int t = 0; t < T; t++)
+        {
+            var e = Mean(replicates.Select(r => r[t]).ToList());
+            (mean[t], low[t], high[t]) = (e.Value, e.Low, e.High);
+        }
+        return new Band(mean, low, high, replicates.Count);
+    }
+
+    /// <summary>
+    /// The headline indicators of a run from its tables (the definitions of the run summary, with step 0 as the
+    /// base where the summary uses the end of the burn-in).
+    /// </summary>
+    public static List<Headline> Headlines(RunData run)
+    {
+        int T = run.Steps;
+        int first = Math.Min(RunData.Year, T), from = T - first;
+        double Share(int a, int b) => Sum(run.Consumption, a, b) / Sum(run.Gdp, a, b);
+        double Util(bool strategic, int a, int b)
+        {
+            double o = 0, c = 0;
+            for (int s = 0; s < run.Industries.Length; s++)
+                if (run.Strategic[s] == strategic)
+                    for (int t = a; t < b; t++) { o += run.Output[s][t]; c += run.Capacity[s][t]; }
+            return c > 0 ? o / c : double.NaN;
+        }
+        double Annualised(double[] x) => T > 1 && x[0] > 0 && x[T - 1] > 0 ? Math.Exp(RunData.Year * Math.Log(x[T - 1] / x[0]) / (T - 1)) - 1 : double.NaN;
+        var list = new List<Headline>
+        {
+            new("consumption_share_first_year", "household consumption / GDP, first year", Share(0, first), HeadlineFormat.Percent),
+            new("consumption_share_final_year", "household consumption / GDP, final year", Share(from, T), HeadlineFormat.Percent),
+            new("strategic_utilisation_final_year", "utilisation, strategic industries, final year", Util(true, from, T), HeadlineFormat.Percent),
+            new("other_utilisation_final_year", "utilisation, other industries, final year", Util(false, from, T), HeadlineFormat.Percent),
+            new("strategic_price_change", "strategic producer prices, change over the run", run.StrategicPriceIndex[T - 1] - 1, HeadlineFormat.SignedPercent),
+            new("other_price_change", "other producer prices, change over the run", run.NonStrategicPriceIndex[T - 1] - 1, HeadlineFormat.SignedPercent),
+            new("zombie_share_final", "zombie share of firms, final quarter", run.ZombieShare()[T - 1], HeadlineFormat.Percent),
+            new("gdp_growth_annualised", "real GDP growth, annualised", Annualised(run.GdpReal), HeadlineFormat.SignedPercent),
+            new("income_per_capita_growth_annualised", "real income per capita growth, annualised", Annualised(run.RealIncomePerCapita()), HeadlineFormat.SignedPercent),
+        };
+        if (Did(run) is { } did)
+            list.Add(new("pilot_income_growth_did", "pilot income growth, difference in differences", did.Value, HeadlineFormat.LogPointsPerQuarter));
+        return list;
+    }
+
+    private static double Sum(double[] x, int from, int to)
+    {
+        double s = 0;
+        for (int t = from; t < to; t++) s += x[t];
+        return s;
+    }
+}

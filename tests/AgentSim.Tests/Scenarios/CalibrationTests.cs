@@ -1,0 +1,21 @@
+using AgentSim.Analysis;
+using Xunit.Abstractions;
+
+namespace AgentSim.Tests.Scenarios;
+
+/// <summary>At the start of baseline (the first year after the burn-in) the national shares sit in the calibration bands.</summary>
+[Collection(SignatureCollection.Name)]
+public sealed class CalibrationTests(SignatureFixture fixture, ITestOutputHelper log)
+{
+    [Theory]
+    [InlineData(Indicators.ConsumptionShareStart, 0.38, 0.41)]
+    [InlineData(Indicators.InvestmentShareStart, 0.40, 0.45)]
+    [InlineData(Indicators.UtilisationStart, 0.73, 0.78)]
+    [InlineData(Indicators.PpiInflationStart, -0.01, 0.01)]
+    public void Baseline_starts_inside_the_calibration_band(string indicator, double low, double high)
+    {
+        var stat = fixture.Stat("baseline", indicator);
+        log.WriteLine($"{indicator}: {stat.Mean:G4} [{stat.Low:G4}, {stat.High:G4}]");
+        Assert.InRange(stat.Mean, low, high);
+    }
+}
