@@ -53,6 +53,29 @@ public sealed partial class SweepDocsTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_report_reads_a_sweep_directory_with_its_summary()
+    {
+        var config = SweepFixtures.Write(_dir.Path, SweepFixtures.TwoPoints());
+        var output = _dir.File("sweep");
+        var (code, stdout, stderr) = SweepFixtures.Cli("sweep", config, "--out", output);
+        Assert.True(code == ExitCodes.Success, stderr + stdout);
+
+        var result = AgentSim.Report.ReportBuilder.Build(new AgentSim.Report.ReportOptions { Inputs = [output], OutputDirectory = _dir.File("report") });
+        Assert.Equal(AgentSim.Report.ReportKind.Sweep, result.Layout.Kind);
+        Assert.Equal(["promotion_strength"], result.Layout.SweepParameters);
+        Assert.Equal(2, result.Layout.Groups.Count);
+        var groups = result.Layout.Groups
+            .Select(g => new AgentSim.Report.LoadedGroup(g, g.Runs.Select(r => AgentSim.Report.RunData.Load(r.Path)).ToList())).ToList();
+        var sweep = AgentSim.Report.SweepData.Build(result.Layout, groups);
+        Assert.Contains("summary.parquet", sweep.Source);
+        Assert.Equal(["consumption_share_end", "strategic_utilisation_end", "strategic_price_change", "zombie_share_end", "gdp_growth_annualised",
+            "income_per_capita_growth_annualised", "pilot_income_growth_did"], sweep.Indicators.Take(7));
+        Assert.DoesNotContain("run_index", sweep.Indicators);
+        Assert.DoesNotContain("point", sweep.Indicators);
+        Assert.Equal(4, sweep.Points.Count);
+    }
+
     [GeneratedRegex("```sql\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex SqlBlock();
 }
