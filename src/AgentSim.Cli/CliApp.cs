@@ -13,8 +13,10 @@ public static class ExitCodes
     public const int Success = 0;
     public const int Failure = 1;
     public const int BadInput = 2;
+    /// <summary><c>sweep collect</c>: the sweep is consistent but some runs are missing (resubmit them).</summary>
+    public const int Incomplete = 3;
     /// <summary>The run stopped because a quarter broke an invariant (NaN, negative stock, identity off); the tables keep the quarters before it.</summary>
-    public const int InvariantViolation = 3;
+    public const int InvariantViolation = 4;
     /// <summary>Interrupted by the user (Ctrl+C), following the shell convention 128 + SIGINT.</summary>
     public const int Cancelled = 130;
 }
@@ -57,6 +59,9 @@ public static class CliApp
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (kill, scancel, a Slurm time limit) stops like Ctrl+C: a sweep drops its runs in progress cleanly
+        // and a run leaves its manifest incomplete. A second SIGTERM terminates at once.
+        using var onTerminate = OnTerminate(cancel);
         try
         {
             try
@@ -105,8 +110,25 @@ public static class CliApp
         }
     }
 
+    private static System.Runtime.InteropServices.PosixSignalRegistration? OnTerminate(CancellationTokenSource cancel)
+    {
+        try
+        {
+            return System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = !cancel.IsCancellationRequested;
+                cancel.Cancel();
+            });
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Exceptions that mean the user's input is wrong (exit code 2, message only, no stack trace).</summary>
-    private static bool IsUserError(Exception ex) => ex is UsageException or ConfigException or InputException or OutputException or CheckpointException or MemoryLimitException;
+    private static bool IsUserError(Exception ex) => ex is UsageException or ConfigException or InputException or OutputException
+        or AgentSim.Analysis.Sweeps.SweepException or CheckpointException or MemoryLimitException;
 
     private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -131,6 +153,8 @@ public static class CliApp
                 return AblateCommand.Execute(args[1..], stdout, ct);
             case "compare":
                 return CompareCommand.Execute(args[1..], stdout, ct);
+            case "sweep":
+                return SweepCommand.Execute(args[1..], stdout, ct);
             case "report":
                 return ReportCommand.Execute(args[1..], stdout, ct);
             case "validate":
@@ -140,7 +164,7 @@ public static class CliApp
             case "scenarios":
                 return InfoCommands.Scenarios(args[1..], stdout);
             default:
-                throw new UsageException($"unknown command '{args[0]}' (commands: run, resume, compare, ablate, report, validate, explain, scenarios; see 'agentsim --help')");
+                throw new UsageException($"unknown command '{args[0]}' (commands: run, resume, compare, sweep, ablate, report, validate, explain, scenarios; see 'agentsim --help')");
         }
     }
 }

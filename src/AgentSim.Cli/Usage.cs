@@ -11,6 +11,8 @@ internal static class Usage
           agentsim run CONFIG [options]   run a scenario and write its Parquet tables
           agentsim resume DIR             continue an interrupted run from its last checkpoint
           agentsim compare CONFIG...      run scenarios on the same seeds; indicators with 95% intervals
+          agentsim sweep CONFIG           run a parameter sweep (the config's sweep: section) on every core;
+                                          'sweep plan|run|slurm|collect' run it as a Slurm array job instead
           agentsim ablate CONFIG...       the comparison again with one mechanism off at a time
           agentsim report DIR...          charts and a self-contained report.html for a run, comparison or sweep
           agentsim validate CONFIG        check a config (and its data) without running it
@@ -62,7 +64,7 @@ internal static class Usage
           agentsim run configs/baseline.yaml --firms 1000000 --out runs/big --checkpoint-every 8
 
         Exit codes: 0 success, 1 unexpected failure, 2 bad input (arguments, config, data, output directory, not
-        enough memory, unusable checkpoint), 3 a quarter broke an invariant (the message names it), 130 interrupted.
+        enough memory, unusable checkpoint), 4 a quarter broke an invariant (the message names it), 130 interrupted.
 
         """;
 
@@ -87,7 +89,7 @@ internal static class Usage
           agentsim run configs/baseline.yaml --firms 1000000 --out runs/big --checkpoint-every 8 --resume
 
         Exit codes: 0 success (or nothing to resume: the run is complete), 1 unexpected failure, 2 no usable
-        checkpoint (none, damaged, another format version or config) or another user error, 3 a quarter broke an
+        checkpoint (none, damaged, another format version or config) or another user error, 4 a quarter broke an
         invariant, 130 interrupted.
 
         """;
@@ -192,6 +194,99 @@ internal static class Usage
 
         Example:
           agentsim ablate configs/baseline.yaml configs/household-income.yaml configs/pilot.yaml --replicates 10 --firms 20000
+
+        """;
+
+    public const string Sweep =
+        """
+        Usage: agentsim sweep CONFIG [options]
+
+        Runs every run of the sweep in CONFIG's 'sweep:' section (keys varied over values, ranges or a Latin
+        hypercube, times replicates; see docs/experiments.md), several at once, with a progress bar. Each run's
+        tables go to OUT/<param>=<value>/.../replicate=<r>/ (Hive partitions), and OUT/summary.parquet gets one row
+        per run: run id, parameters, seed and the headline indicators. Rerunning the same command resumes: complete
+        runs are skipped, interrupted ones redone. Ctrl+C stops cleanly.
+
+        Options:
+          --out DIR               sweep directory (default: runs/<config file name without extension>)
+          --parallel N            runs at once (default: one per core); each run then uses one thread
+          --firms N, --steps N, --seed N, --set KEY=VALUE   applied to every run (part of each run's id)
+          --independent-streams   give every run its own seed instead of common random numbers
+          -h, --help              show this help
+
+        Cluster (Slurm job arrays; Kubernetes indexed jobs work the same way):
+          agentsim sweep plan CONFIG --out DIR        write the run table (DIR/sweep.json, DIR/runs.parquet)
+          agentsim sweep slurm DIR [--submit]         write DIR/slurm/sweep.sbatch (and submit it)
+          agentsim sweep run DIR --task-index I       run task I's share (default index: SLURM_ARRAY_TASK_ID)
+          agentsim sweep collect DIR                  check every run is there once, rebuild summary.parquet,
+                                                      print the sbatch line that resubmits missing runs
+
+        Example:
+          dotnet run --project src/AgentSim.Cli -c Release -- sweep configs/sweep-pilot.yaml --out runs/sweep-pilot
+
+        Exit codes: 0 every run complete, 1 some runs failed, 2 bad input, 130 interrupted (rerun to resume).
+
+        """;
+
+    public const string SweepPlan =
+        """
+        Usage: agentsim sweep plan CONFIG --out DIR [options]
+
+        Expands CONFIG's sweep: section into the run table and writes it to DIR/sweep.json (read by 'sweep run')
+        and DIR/runs.parquet (run id, index, parameter values, replicate, seed, partition). Every value and every
+        point's config is checked first. Planning again into the same DIR with the same config changes nothing.
+
+        Options:
+          --out DIR               sweep directory (default: runs/<config file name without extension>)
+          --firms N, --steps N, --seed N, --set KEY=VALUE   applied to every run
+          --independent-streams   give every run its own seed instead of common random numbers
+
+        """;
+
+    public const string SweepRun =
+        """
+        Usage: agentsim sweep run DIR [--task-index I] [--tasks N] [--parallel N] [--all]
+
+        Runs the share of array task I: the runs whose run_index % N == I, skipping those already complete. Each
+        run is written to DIR/.tmp/ and renamed to its partition when complete, so a task that runs twice (Slurm
+        requeues after a node failure) cannot duplicate or corrupt a result.
+
+        Options:
+          --task-index I   this task (default: SLURM_ARRAY_TASK_ID, else JOB_COMPLETION_INDEX)
+          --tasks N        tasks in the array (default: as in DIR/slurm/job.json, else one run per task)
+          --parallel N     runs at once (default: SLURM_CPUS_PER_TASK, else one per core)
+          --all            run every run of the plan here instead of one task's share
+
+        """;
+
+    public const string SweepSlurm =
+        """
+        Usage: agentsim sweep slurm DIR [--tasks N] [--cpus-per-task C] [--mem M] [--time T] [--partition P] [--submit]
+
+        Writes DIR/slurm/sweep.sbatch: an array job of N tasks (--array=0-(N-1), --requeue, logs in DIR/logs/)
+        whose task I runs 'agentsim sweep run DIR --task-index I --tasks N' with the dotnet and agentsim.dll that
+        wrote it. With --submit, submits it with sbatch.
+
+        Options:
+          --tasks N          array tasks (default: one per run, at most 1000)
+          --cpus-per-task C  CPUs per task; a task runs C runs at once (default 1)
+          --mem M            memory per task, e.g. 4G (default 2G)
+          --time T           time limit per task, e.g. 2:00:00 (default 01:00:00)
+          --partition P      Slurm partition (default: the cluster's default)
+          --submit           submit the script with sbatch
+
+        """;
+
+    public const string SweepCollect =
+        """
+        Usage: agentsim sweep collect DIR
+
+        Checks that every planned run id is present exactly once and complete, rebuilds DIR/summary.parquet from
+        the complete runs, removes temporary directories of ended processes on this host, lists missing runs and
+        prints the 'sbatch --array=...' line that resubmits the tasks owning them.
+
+        Exit codes: 0 complete, 3 runs missing (resubmit), 1 a run id present twice or a run out of place,
+        2 bad input.
 
         """;
 }

@@ -26,6 +26,14 @@ internal sealed class ConfigBinder
         return config;
     }
 
+    /// <summary>Binds a section kept apart from <see cref="SimulationConfig"/> (the sweep), under key path <paramref name="path"/>.</summary>
+    public T BindSection<T>(MappingNode node, string path) where T : new()
+    {
+        var section = new T();
+        BindObject(section, node, path);
+        return section;
+    }
+
     private void BindObject(object target, MappingNode node, string path)
     {
         var type = target.GetType();

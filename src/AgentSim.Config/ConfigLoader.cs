@@ -40,6 +40,7 @@ public static class ConfigLoader
     {
         var files = new List<(string Full, string Display)>();
         var fileTree = ReadChain(text, fullPath, display, [fullPath], files);
+        var sweepNode = SweepSection.Extract(fileTree);
         var root = (MappingNode)ConfigTree.Merge(ConfigTree.FromObject(new SimulationConfig(), Origin.Defaults), fileTree);
         foreach (var item in overrides ?? [])
             ConfigOverrides.Apply(root, item, display);
@@ -54,7 +55,11 @@ public static class ConfigLoader
             .ToList();
         ThrowFirst(ruleProblems, files, inFileOrder: false);
 
-        return new LoadedConfig(config, fullPath, ConfigYaml.Write(config), files.Select(f => f.Full).ToList(), binder.Locations, display);
+        var sweep = sweepNode is null ? null : SweepSection.Bind(sweepNode, display, binder.Locations);
+        return new LoadedConfig(config, fullPath, ConfigYaml.Write(config), files.Select(f => f.Full).ToList(), binder.Locations, display)
+        {
+            Sweep = sweep,
+        };
     }
 
     /// <summary>

@@ -24,6 +24,9 @@ internal static class ConfigOverrides
             throw origin.Error("expected KEY=VALUE, e.g. firm_behaviour.markup_down=0.03", null, fallbackFile);
         var pathText = text[..equals].Trim();
         var segments = ParsePath(pathText, origin, fallbackFile);
+        if (segments[0] is KeySegment { Key: SweepConfig.Key })
+            throw origin.Error("the sweep section describes the experiment, not a run, and cannot be changed with --set; edit it in the file",
+                pathText, fallbackFile);
         var value = YamlReader.Read(text[(equals + 1)..], null, text) ?? new ScalarNode("", true, origin);
 
         Node current = root;

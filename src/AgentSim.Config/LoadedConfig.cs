@@ -20,6 +20,12 @@ public sealed class LoadedConfig
 
     public SimulationConfig Config { get; }
 
+    /// <summary>
+    /// The <c>sweep:</c> section, or null when the files have none. It is not part of <see cref="Config"/> or
+    /// <see cref="ResolvedYaml"/>: a plain run of a sweep config runs the base scenario.
+    /// </summary>
+    public LoadedSweep? Sweep { get; init; }
+
     /// <summary>Full path of the top-level file.</summary>
     public string SourcePath { get; }
 

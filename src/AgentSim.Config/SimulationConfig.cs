@@ -429,8 +429,11 @@ public sealed class OfficialsConfig
     [Param("How officials update levers: imitation (default) or regression.")]
     public LearningMode Learning { get; set; } = LearningMode.Imitation;
 
-    [Param("Share of the gap to the top-scoring peer's levers closed each year.", Unit = "fraction", Min = 0, Max = 1)]
+    [Param("Share of the gap to the best peer's levers closed each year at the reference tournament strength.", Unit = "fraction", Min = 0, Max = 1)]
     public double ImitationRate { get; set; } = 0.3;
+
+    [Param("Tournament strength at which officials imitate at imitation_rate; the rate scales with promotion_strength / this (herding follows the stakes of promotion).", Min = 0.01, Max = 20)]
+    public double ReferencePromotionStrength { get; set; } = 1.5;
 
     [Param("Weight of the past in a province's track record (smoothed yearly growth) that peers imitate; 0 uses only the last year.", Unit = "fraction", Min = 0, Max = 0.99)]
     public double TrackRecordMemory { get; set; } = 0.6;

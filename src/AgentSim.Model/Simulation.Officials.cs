@@ -128,6 +128,9 @@ public sealed partial class Simulation
         }
 
         Array.Copy(prov.LeverValues, os.LeverSnapshot, prov.LeverValues.Length);
+        // Herding follows the stakes of the tournament: at the reference strength officials close imitation_rate
+        // of the gap to the best peer; a weaker tournament (promotion less tied to the score) makes them herd less.
+        double imitationRate = Math.Min(1, oc.ImitationRate * oc.PromotionStrength / oc.ReferencePromotionStrength);
         for (int p = 0; p < P; p++)
         {
             var levers = prov.Levers(p);
@@ -143,7 +146,7 @@ public sealed partial class Simulation
                 }
                 if (bestScore > ScoreUnder(prov.Rule[p], p, prov.GdpGrowthRecord, prov.IncomeGrowthRecord, debtRatio))
                     for (int l = 0; l < L; l++)
-                        levers[l] += oc.ImitationRate * (os.LeverSnapshot[best * L + l] - levers[l]);
+                        levers[l] += imitationRate * (os.LeverSnapshot[best * L + l] - levers[l]);
             }
             Experiment(p, TrackRecord(p, scores[p]));
         }

@@ -13,7 +13,7 @@ public sealed record SweepPoint(IReadOnlyDictionary<string, string> Parameters, 
 public sealed record SweepData(IReadOnlyList<string> Parameters, IReadOnlyList<SweepPoint> Points, IReadOnlyList<string> Indicators, string Source)
 {
     /// <summary>Columns of summary.parquet that identify a run rather than measure it.</summary>
-    private static readonly HashSet<string> NotIndicators = ["run_id", "run", "seed", "replicate", "scenario", "step", "steps", "firms", "threads"];
+    private static readonly HashSet<string> NotIndicators = ["run_id", "run", "run_index", "point", "seed", "replicate", "scenario", "step", "steps", "firms", "threads"];
 
     public static SweepData Build(ReportLayout layout, IReadOnlyList<LoadedGroup> groups, Action<string>? log = null)
     {

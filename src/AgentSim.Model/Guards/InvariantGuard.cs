@@ -293,7 +293,7 @@ public sealed class InvariantGuard
 
 /// <summary>
 /// A broken invariant (a non-finite value, a negative stock, an accounting identity off): the run stops. The message
-/// names the quantity, where, the phase and the quarter. Exit code 3 from the command line.
+/// names the quantity, where, the phase and the quarter. Exit code 4 from the command line.
 /// </summary>
 public sealed class InvariantViolationException(int quarter, string phase, string message) : Exception(message)
 {

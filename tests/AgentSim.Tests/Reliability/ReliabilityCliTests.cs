@@ -11,7 +11,7 @@ namespace AgentSim.Tests.Reliability;
 
 /// <summary>
 /// The reliability guarantees through the real entry point (<see cref="CliApp.Run"/>) with the real YAML loader:
-/// resume and run --resume, refused checkpoints (exit 2), a broken invariant (exit 3), the memory refusal (exit 2,
+/// resume and run --resume, refused checkpoints (exit 2), a broken invariant (exit 4), the memory refusal (exit 2,
 /// nothing written) and output safety (nothing outside --out is written; scenario names cannot escape it).
 /// </summary>
 [Collection(CliCollection.Name)]
@@ -132,7 +132,7 @@ public sealed class ReliabilityCliTests : IDisposable
     }
 
     [Fact]
-    public void A_broken_invariant_exits_3_naming_it_and_keeps_the_tables()
+    public void A_broken_invariant_exits_4_naming_it_and_keeps_the_tables()
     {
         var output = _dir.File("nan");
         CliApp.StepHook = sim =>

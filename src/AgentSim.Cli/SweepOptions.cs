@@ -1,0 +1,186 @@
+using System.Globalization;
+
+namespace AgentSim.Cli;
+
+/// <summary>
+/// Command-line options of <c>sweep</c> and its subcommands. Parsed by hand like <see cref="RunOptions"/>; each
+/// subcommand accepts only its own options, so a misplaced one is an error rather than silently ignored.
+/// </summary>
+internal sealed class SweepOptions
+{
+    /// <summary>The subcommands; anything else in first position is the CONFIG of a local sweep.</summary>
+    public static readonly string[] Subcommands = ["plan", "run", "slurm", "collect"];
+
+    private static readonly Dictionary<string, string[]> Allowed = new()
+    {
+        [""] = ["--out", "--parallel", "--firms", "--steps", "--seed", "--set", "--independent-streams"],
+        ["plan"] = ["--out", "--firms", "--steps", "--seed", "--set", "--independent-streams"],
+        ["run"] = ["--task-index", "--tasks", "--parallel", "--all"],
+        ["slurm"] = ["--tasks", "--cpus-per-task", "--mem", "--time", "--partition", "--submit"],
+        ["collect"] = [],
+    };
+
+    private static readonly HashSet<string> Flags = ["--independent-streams", "--all", "--submit", "--help", "-h", "--debug"];
+
+    /// <summary>"" for a local sweep, else the subcommand.</summary>
+    public string Subcommand { get; private set; } = "";
+
+    /// <summary>CONFIG for a local sweep and plan; DIR for run, slurm and collect.</summary>
+    public string Target { get; private set; } = "";
+
+    public string? Out { get; private set; }
+    public int Parallel { get; private set; }
+    public int? Firms { get; private set; }
+    public int? Steps { get; private set; }
+    public long? Seed { get; private set; }
+    public List<string> Sets { get; } = new();
+    public bool IndependentStreams { get; private set; }
+    public int? TaskIndex { get; private set; }
+    public int? Tasks { get; private set; }
+    public bool All { get; private set; }
+    public int CpusPerTask { get; private set; } = 1;
+    public string Memory { get; private set; } = "2G";
+    public string Time { get; private set; } = "01:00:00";
+    public string? Partition { get; private set; }
+    public bool Submit { get; private set; }
+    public bool Help { get; private set; }
+
+    /// <summary>Whether --parallel was given (otherwise a task uses SLURM_CPUS_PER_TASK, or every core).</summary>
+    public bool ParallelGiven { get; private set; }
+
+    /// <summary>--out, or runs/&lt;config file name without extension&gt;.</summary>
+    public string OutputDirectory => Out ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(Target));
+
+    public string CommandName => Subcommand.Length == 0 ? "sweep" : $"sweep {Subcommand}";
+
+    public static SweepOptions Parse(string[] args)
+    {
+        var options = new SweepOptions();
+        var start = 0;
+        if (args.Length > 0 && Subcommands.Contains(args[0]))
+        {
+            options.Subcommand = args[0];
+            start = 1;
+        }
+        var allowed = Allowed[options.Subcommand];
+        var positional = new List<string>();
+        for (var i = start; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string? inline = null;
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 2)
+            {
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+            if (arg is "-h" or "--help")
+            {
+                options.Help = true;
+                continue;
+            }
+            if (arg == "--debug")
+                continue;
+            if (arg.StartsWith('-') && arg.Length > 1)
+            {
+                if (!allowed.Contains(arg))
+                {
+                    var elsewhere = Allowed.Where(kv => kv.Value.Contains(arg)).Select(kv => kv.Key.Length == 0 ? "sweep CONFIG" : $"sweep {kv.Key}").ToList();
+                    throw new UsageException(elsewhere.Count > 0
+                        ? $"'{options.CommandName}' has no option {arg} (it belongs to {string.Join(" and ", elsewhere)}; see 'agentsim {options.CommandName} --help')"
+                        : $"unknown option '{arg}' (see 'agentsim {options.CommandName} --help')");
+                }
+                if (Flags.Contains(arg))
+                {
+                    if (inline is not null)
+                        throw new UsageException($"{arg} takes no value");
+                    options.SetFlag(arg);
+                    continue;
+                }
+                string value;
+                if (inline is not null)
+                    value = inline;
+                else if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    throw new UsageException($"{arg} needs a value (see 'agentsim {options.CommandName} --help')");
+                else
+                    value = args[++i];
+                options.SetValue(arg, value);
+                continue;
+            }
+            positional.Add(arg);
+        }
+        if (options.Help)
+            return options;
+        var what = options.Subcommand is "" or "plan" ? "CONFIG" : "DIR";
+        if (positional.Count == 0)
+            throw new UsageException($"{options.CommandName} needs {(what == "CONFIG" ? "a config file with a sweep: section" : "a sweep directory")}: agentsim {options.CommandName} {what} [options]");
+        if (positional.Count > 1)
+            throw new UsageException($"{options.CommandName} takes one {what}, got {positional.Count}: {string.Join(", ", positional)}");
+        options.Target = positional[0];
+        if (options.All && options.TaskIndex is not null)
+            throw new UsageException("--all and --task-index exclude each other: run every run, or one task's share");
+        if (options.TaskIndex is { } index && options.Tasks is { } tasks && index >= tasks)
+            throw new UsageException($"--task-index {index} is out of range for --tasks {tasks} (0 to {tasks - 1})");
+        return options;
+    }
+
+    private void SetFlag(string flag)
+    {
+        switch (flag)
+        {
+            case "--independent-streams": IndependentStreams = true; break;
+            case "--all": All = true; break;
+            case "--submit": Submit = true; break;
+        }
+    }
+
+    private void SetValue(string option, string value)
+    {
+        switch (option)
+        {
+            case "--out": Out = value; break;
+            case "--parallel": Parallel = Number<int>(option, value, 0, 1024); ParallelGiven = true; break;
+            case "--firms": Firms = Number<int>(option, value, 1, int.MaxValue); break;
+            case "--steps": Steps = Number<int>(option, value, 1, int.MaxValue); break;
+            case "--seed": Seed = Number<long>(option, value, 0, long.MaxValue); break;
+            case "--task-index": TaskIndex = Number<int>(option, value, 0, int.MaxValue - 1); break;
+            case "--tasks": Tasks = Number<int>(option, value, 1, int.MaxValue); break;
+            case "--cpus-per-task": CpusPerTask = Number<int>(option, value, 1, 4096); break;
+            case "--mem": Memory = SlurmValue(option, value, "a size such as 4G or 500M"); break;
+            case "--time": Time = SlurmValue(option, value, "a time limit such as 2:00:00 or 1-00:00:00"); break;
+            case "--partition": Partition = SlurmValue(option, value, "a partition name"); break;
+            case "--set":
+                if (value.IndexOf('=', StringComparison.Ordinal) <= 0)
+                    throw new UsageException($"--set '{value}': expected KEY=VALUE, e.g. --set officials.tenure=16");
+                Sets.Add(value);
+                break;
+        }
+    }
+
+    /// <summary>The --set entries, then --seed/--firms/--steps, as for 'run'.</summary>
+    public IReadOnlyList<string> Overrides()
+    {
+        var all = new List<string>(Sets);
+        if (Seed is { } seed) all.Add(string.Create(CultureInfo.InvariantCulture, $"seed={seed}"));
+        if (Firms is { } firms) all.Add(string.Create(CultureInfo.InvariantCulture, $"firms={firms}"));
+        if (Steps is { } steps) all.Add(string.Create(CultureInfo.InvariantCulture, $"steps={steps}"));
+        return all;
+    }
+
+    /// <summary>Values that end up on an #SBATCH line: no spaces, quotes or shell specials.</summary>
+    private static string SlurmValue(string option, string value, string expected)
+    {
+        if (value.Length == 0 || value.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is ':' or '-' or '_' or '.' or ',')))
+            throw new UsageException($"{option}: expected {expected}, got '{value}'");
+        return value;
+    }
+
+    private static T Number<T>(string option, string text, T min, T max)
+        where T : struct, System.Numerics.INumber<T>
+    {
+        if (!T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            throw new UsageException($"{option}: expected a whole number, got '{text}'");
+        if (value < min || value > max)
+            throw new UsageException($"{option}: {value} is out of range [{min}, {max}]");
+        return value;
+    }
+}
