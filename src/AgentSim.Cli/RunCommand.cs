@@ -255,27 +255,11 @@ internal sealed class RunOptions
     {
         var options = new RunOptions();
         var positional = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        var cursor = new ArgumentCursor(args, 0, command);
+        while (cursor.MoveNext())
         {
-            var arg = args[i];
-            string? inline = null;
-            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 2)
-            {
-                inline = arg[(eq + 1)..];
-                arg = arg[..eq];
-            }
-            string Value()
-            {
-                if (inline is not null)
-                {
-                    return inline;
-                }
-                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    throw new UsageException($"{arg} needs a value (see 'agentsim {command} --help')");
-                }
-                return args[++i];
-            }
+            var arg = cursor.Current;
+            string Value() => cursor.Value();
             switch (arg)
             {
                 case "-h" or "--help":
@@ -422,27 +406,11 @@ internal sealed class ResumeOptions
     {
         var options = new ResumeOptions();
         var positional = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        var cursor = new ArgumentCursor(args, 0, "resume");
+        while (cursor.MoveNext())
         {
-            var arg = args[i];
-            string? inline = null;
-            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 2)
-            {
-                inline = arg[(eq + 1)..];
-                arg = arg[..eq];
-            }
-            string Value()
-            {
-                if (inline is not null)
-                {
-                    return inline;
-                }
-                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    throw new UsageException($"{arg} needs a value (see 'agentsim resume --help')");
-                }
-                return args[++i];
-            }
+            var arg = cursor.Current;
+            string Value() => cursor.Value();
             switch (arg)
             {
                 case "-h" or "--help":

@@ -64,15 +64,11 @@ internal sealed class SweepOptions
         }
         var allowed = Allowed[options.Subcommand];
         var positional = new List<string>();
-        for (var i = start; i < args.Length; i++)
+        var cursor = new ArgumentCursor(args, start, options.CommandName);
+        while (cursor.MoveNext())
         {
-            var arg = args[i];
-            string? inline = null;
-            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 2)
-            {
-                inline = arg[(eq + 1)..];
-                arg = arg[..eq];
-            }
+            var arg = cursor.Current;
+            var inline = cursor.Inline;
             if (arg is "-h" or "--help")
             {
                 options.Help = true;
@@ -96,14 +92,7 @@ internal sealed class SweepOptions
                     options.SetFlag(arg);
                     continue;
                 }
-                string value;
-                if (inline is not null)
-                    value = inline;
-                else if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                    throw new UsageException($"{arg} needs a value (see 'agentsim {options.CommandName} --help')");
-                else
-                    value = args[++i];
-                options.SetValue(arg, value);
+                options.SetValue(arg, cursor.Value());
                 continue;
             }
             positional.Add(arg);
