@@ -46,9 +46,7 @@ internal static class AblateCommand
         }
         int replicates = options.Replicates ?? CompareCommand.DefaultReplicates;
         string output = options.Out ?? Path.Combine("runs", "ablation");
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !options.Force)
-            throw new AgentSim.Output.Runs.OutputException($"output directory '{output}' is not empty; choose another directory or replace it (--force)");
-        Directory.CreateDirectory(output);
+        CompareCommand.PrepareOutput(output, options.Force);
 
         var rows = new List<(string Label, string Scenario, ReplicateStatistic Stat, bool Paired)>();
         foreach (var (key, label) in Mechanisms)

@@ -89,7 +89,8 @@ internal static class CompareCommand
         return result;
     }
 
-    private static void PrepareOutput(string output, bool force)
+    /// <summary>Creates the output directory of a comparison or ablation; a non-empty one needs --force.</summary>
+    internal static void PrepareOutput(string output, bool force)
     {
         string full = Path.GetFullPath(output);
         if (File.Exists(full)) throw new AgentSim.Output.Runs.OutputException($"output path '{output}' is a file, not a directory");
