@@ -195,28 +195,4 @@ internal static class Initialisation
     }
 
     public static int Mod(int a, int m) => ((a % m) + m) % m;
-
-    public static string UnknownProvinceMessage(string name, IReadOnlyList<string> valid)
-    {
-        string? best = null;
-        int bestDistance = int.MaxValue;
-        foreach (var v in valid)
-        {
-            int d = Levenshtein(name.ToLowerInvariant(), v.ToLowerInvariant());
-            if (d < bestDistance) (best, bestDistance) = (v, d);
-        }
-        string hint = best is not null && bestDistance <= Math.Max(2, name.Length / 3) ? $"; did you mean '{best}'?" : "";
-        return $"incentives.pilot_provinces: unknown province '{name}'{hint} (valid: {string.Join(", ", valid)})";
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        for (int j = 1; j <= b.Length; j++)
-            d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
-    }
 }

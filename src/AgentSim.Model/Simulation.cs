@@ -109,7 +109,11 @@ public sealed partial class Simulation : IDisposable
         foreach (var name in config.Incentives.PilotProvinces)
         {
             if (!names.Contains(name))
-                throw new InputException(Initialisation.UnknownProvinceMessage(name, names));
+            {
+                string? nearest = ConfigErrors.Nearest(name, names);
+                string hint = nearest is null ? "" : $"; did you mean '{nearest}'?";
+                throw new InputException($"incentives.pilot_provinces: unknown province '{name}'{hint} (valid: {string.Join(", ", names)})");
+            }
         }
         if (config.Industries.Count > byte.MaxValue)
             throw new InputException($"industries: at most {byte.MaxValue} industries are supported, got {config.Industries.Count}");
