@@ -22,6 +22,20 @@ if (mode == "trace")
     return;
 }
 
+if (mode == "budget")
+{
+    Budget.Run(Scenario(args.Length > 2 ? args[2] : "baseline", args.Length > 1 ? int.Parse(args[1]) : 20000, 1), rows);
+    return;
+}
+
+if (mode == "effect")
+{
+    int effectFirms = args.Length > 1 ? int.Parse(args[1]) : 20000;
+    Effects.Run(seed => Scenario(args.Length > 4 ? args[4] : "baseline", effectFirms, seed), rows,
+        args.Length > 2 ? int.Parse(args[2]) : 4, args.Length > 3 ? int.Parse(args[3]) : 20);
+    return;
+}
+
 int firms = args.Length > 1 ? int.Parse(args[1]) : 20000;
 int seeds = args.Length > 2 ? int.Parse(args[2]) : 10;
 int firstSeed = args.Length > 3 ? int.Parse(args[3]) : 1;
