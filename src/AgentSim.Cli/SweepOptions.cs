@@ -127,13 +127,13 @@ internal sealed class SweepOptions
         switch (option)
         {
             case "--out": Out = value; break;
-            case "--parallel": Parallel = Number<int>(option, value, 0, 1024); ParallelGiven = true; break;
-            case "--firms": Firms = Number<int>(option, value, 1, int.MaxValue); break;
-            case "--steps": Steps = Number<int>(option, value, 1, int.MaxValue); break;
-            case "--seed": Seed = Number<long>(option, value, 0, long.MaxValue); break;
-            case "--task-index": TaskIndex = Number<int>(option, value, 0, int.MaxValue - 1); break;
-            case "--tasks": Tasks = Number<int>(option, value, 1, int.MaxValue); break;
-            case "--cpus-per-task": CpusPerTask = Number<int>(option, value, 1, 4096); break;
+            case "--parallel": Parallel = RunOptions.Number<int>(option, value, 0, 1024); ParallelGiven = true; break;
+            case "--firms": Firms = RunOptions.Number<int>(option, value, 1, int.MaxValue); break;
+            case "--steps": Steps = RunOptions.Number<int>(option, value, 1, int.MaxValue); break;
+            case "--seed": Seed = RunOptions.Number<long>(option, value, 0, long.MaxValue); break;
+            case "--task-index": TaskIndex = RunOptions.Number<int>(option, value, 0, int.MaxValue - 1); break;
+            case "--tasks": Tasks = RunOptions.Number<int>(option, value, 1, int.MaxValue); break;
+            case "--cpus-per-task": CpusPerTask = RunOptions.Number<int>(option, value, 1, 4096); break;
             case "--mem": Memory = SlurmValue(option, value, "a size such as 4G or 500M"); break;
             case "--time": Time = SlurmValue(option, value, "a time limit such as 2:00:00 or 1-00:00:00"); break;
             case "--partition": Partition = SlurmValue(option, value, "a partition name"); break;
@@ -160,16 +160,6 @@ internal sealed class SweepOptions
     {
         if (value.Length == 0 || value.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is ':' or '-' or '_' or '.' or ',')))
             throw new UsageException($"{option}: expected {expected}, got '{value}'");
-        return value;
-    }
-
-    private static T Number<T>(string option, string text, T min, T max)
-        where T : struct, System.Numerics.INumber<T>
-    {
-        if (!T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-            throw new UsageException($"{option}: expected a whole number, got '{text}'");
-        if (value < min || value > max)
-            throw new UsageException($"{option}: {value} is out of range [{min}, {max}]");
         return value;
     }
 }
