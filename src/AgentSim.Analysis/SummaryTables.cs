@@ -2,7 +2,10 @@ using AgentSim.Output;
 
 namespace AgentSim.Analysis;
 
-/// <summary>Writes a comparison as Parquet: summary.parquet (statistics) and replicates.parquet (every run's indicators).</summary>
+/// <summary>
+/// Writes a comparison as Parquet: summary.parquet (statistics), replicates.parquet (every run's indicators) and
+/// signature.parquet (the criteria of MODEL.md section 6 the comparison can speak to).
+/// </summary>
 public static class SummaryTables
 {
     public static readonly TableSchema Summary = new("summary",
@@ -28,7 +31,22 @@ public static class SummaryTables
         new("value", ColumnKind.Double, "indicator unit", "Value in this run."),
     ]);
 
-    public static async Task WriteAsync(CompareResult result, string directory, CancellationToken ct = default)
+    public static readonly TableSchema Signature = new("signature",
+    [
+        new("id", ColumnKind.String, "", "Criterion id: S1a..S6b for the signature results of MODEL.md section 6, C1..C4 for the calibration bands."),
+        new("criterion", ColumnKind.String, "", "The criterion, with its threshold."),
+        new("scenario", ColumnKind.String, "", "Scenario whose runs the criterion is evaluated on (its role is read from its config)."),
+        new("indicator", ColumnKind.String, "", "Indicator the criterion rests on (summary.parquet has it too)."),
+        new("mean", ColumnKind.Double, "indicator unit", "Mean across replicates."),
+        new("ci_low", ColumnKind.Double, "indicator unit", "Lower end of the 95% confidence interval (for S2b: the shortest spell over replicates)."),
+        new("ci_high", ColumnKind.Double, "indicator unit", "Upper end of the 95% confidence interval (for S2b: the longest spell over replicates)."),
+        new("holds", ColumnKind.Bool, "", "Whether the criterion holds."),
+    ]);
+
+    public static async Task WriteAsync(CompareResult result, string directory, CancellationToken ct = default) =>
+        await WriteAsync(result, [], directory, ct).ConfigureAwait(false);
+
+    public static async Task WriteAsync(CompareResult result, IReadOnlyList<SignatureCheck> checks, string directory, CancellationToken ct = default)
     {
         var summary = new TableBuffer(Summary);
         var scenario = summary.Strings("scenario");
@@ -75,5 +93,28 @@ public static class SummaryTables
                 value.Add(ind.Value);
             }
         await ParquetTableWriter.WriteAsync(Path.Combine(directory, "replicates.parquet"), runs, ct).ConfigureAwait(false);
+
+        if (checks.Count == 0) return;
+        var signature = new TableBuffer(Signature);
+        var id = signature.Strings("id");
+        var criterion = signature.Strings("criterion");
+        var checkScenario = signature.Strings("scenario");
+        var checkIndicator = signature.Strings("indicator");
+        var checkMean = signature.Doubles("mean");
+        var checkLow = signature.Doubles("ci_low");
+        var checkHigh = signature.Doubles("ci_high");
+        var holds = signature.Bools("holds");
+        foreach (var c in checks)
+        {
+            id.Add(c.Id);
+            criterion.Add(c.Criterion);
+            checkScenario.Add(c.Scenario);
+            checkIndicator.Add(c.Measure);
+            checkMean.Add(c.Mean);
+            checkLow.Add(c.Low);
+            checkHigh.Add(c.High);
+            holds.Add(c.Holds);
+        }
+        await ParquetTableWriter.WriteAsync(Path.Combine(directory, "signature.parquet"), signature, ct).ConfigureAwait(false);
     }
 }

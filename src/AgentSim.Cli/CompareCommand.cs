@@ -36,7 +36,10 @@ internal static class CompareCommand
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"comparing {string.Join(", ", scenarios.Select(s => s.Name))}: {replicates} replicates each (same seeds), {scenarios[0].Config.Firms:N0} firms, {scenarios[0].Config.Steps} quarters"));
         var result = Run(scenarios, replicates, options, output, stdout, ct);
+        var checks = SignatureChecks.Evaluate(result, scenarios);
+        SummaryTables.WriteAsync(result, checks, output, ct).GetAwaiter().GetResult();
         Print(stdout, result, output);
+        PrintChecks(stdout, checks, output);
         if (options.Tables) ReportCommand.AfterRun(options, output, stdout, ct);
         return ExitCodes.Success;
     }
@@ -49,6 +52,7 @@ internal static class CompareCommand
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"running {options.ConfigPath}: {replicates} replicates, {scenario.Config.Firms:N0} firms, {scenario.Config.Steps} quarters"));
         var result = Run([scenario], replicates, options, output, stdout, ct, tables: true, partitionByScenario: false);
+        SummaryTables.WriteAsync(result, output, ct).GetAwaiter().GetResult();
         Print(stdout, result, output);
         ReportCommand.AfterRun(options, output, stdout, ct);
         return ExitCodes.Success;
@@ -84,9 +88,7 @@ internal static class CompareCommand
                     $"runs {p.Done}/{p.Total} · elapsed {p.Elapsed.TotalSeconds:F0} s · eta {eta:F0} s"));
             }
         });
-        var result = Experiments.Compare(scenarios, replicates, experiment, progress, ct);
-        SummaryTables.WriteAsync(result, output, ct).GetAwaiter().GetResult();
-        return result;
+        return Experiments.Compare(scenarios, replicates, experiment, progress, ct);
     }
 
     /// <summary>Creates the output directory of a comparison or ablation; a non-empty one needs --force.</summary>
@@ -137,6 +139,40 @@ internal static class CompareCommand
         }
         console.Write(table);
         stdout.WriteLine($"summary: {Path.Combine(Path.GetFullPath(output), "summary.parquet")} (and replicates.parquet)");
+    }
+
+    /// <summary>The criteria of MODEL.md section 6 this comparison speaks to, each with its value and whether it holds.</summary>
+    private static void PrintChecks(TextWriter stdout, IReadOnlyList<SignatureCheck> checks, string output)
+    {
+        if (checks.Count == 0)
+        {
+            stdout.WriteLine("signature results: none evaluated (they need a baseline scenario, on the GDP rule, as the first config)");
+            return;
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 160;
+        var table = new Table().Border(TableBorder.Rounded).Title("Signature results (MODEL.md section 6) and calibration bands");
+        table.AddColumn(new TableColumn("id").NoWrap());
+        table.AddColumn(new TableColumn("criterion"));
+        table.AddColumn(new TableColumn("scenario").NoWrap());
+        table.AddColumn(new TableColumn(Markup.Escape("value [95% CI]")).RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("holds").NoWrap());
+        foreach (var c in checks)
+        {
+            string value = c.Id == "S2b"
+                ? string.Create(CultureInfo.InvariantCulture, $"{Format(c.Mean)} (min {Format(c.Low)})")
+                : string.Create(CultureInfo.InvariantCulture, $"{Format(c.Mean)} [{Format(c.Low)}, {Format(c.High)}]");
+            table.AddRow(Markup.Escape(c.Id), Markup.Escape(c.Criterion), Markup.Escape(c.Scenario), Markup.Escape(value), c.Holds ? "yes" : "NO");
+        }
+        console.Write(table);
+        int held = checks.Count(c => c.Holds);
+        stdout.WriteLine($"{held} of {checks.Count} criteria hold; {Path.Combine(Path.GetFullPath(output), "signature.parquet")}");
     }
 
     private static string Cell(ReplicateStatistic? s) =>

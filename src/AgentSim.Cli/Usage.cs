@@ -140,7 +140,10 @@ internal static class Usage
 
         Runs every scenario on the same replicate seeds (common random numbers), prints the signature-result
         indicators side by side as mean [95% CI], with paired differences against the first scenario (the
-        reference), and writes summary.parquet and replicates.parquet to the output directory.
+        reference), then checks the criteria of MODEL.md section 6 (S1a..S6b) and the calibration bands (C1..C4)
+        that these scenarios speak to: which config plays baseline, household-income, pilot, tariff or trade-in is
+        read from the configs, and criteria against the baseline need it as the first config. Writes
+        summary.parquet, replicates.parquet and signature.parquet (criterion, value, 95% CI, holds).
 
         Options:
           --replicates N     replicates per scenario (default 10)

@@ -88,6 +88,67 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Contains("consumption_share_end_vs_baseline", summary["indicator"].Cast<string>());
         var replicates = ParquetReadBack.ReadWithParquetSharp(Path.Combine(output, "replicates.parquet"));
         Assert.Equal(2, replicates["replicate"].Cast<int>().Distinct().Count());
+
+        // The signature criteria the two scenarios speak to: printed and written.
+        Assert.Contains("Signature results (MODEL.md section 6)", stdout.ToString());
+        var signature = ParquetReadBack.ReadWithDuckDb(Path.Combine(output, "signature.parquet"));
+        var ids = signature["id"].Cast<string>().ToList();
+        Assert.Contains("S1c", ids);
+        Assert.Contains("S3b", ids);
+        Assert.DoesNotContain("S4a", ids);
+        Assert.All(signature["holds"], h => Assert.IsType<bool>(h));
+    }
+
+    [Fact]
+    public void Compare_without_a_baseline_first_evaluates_no_criteria_against_it()
+    {
+        string household = Path.Combine(RunFixtures.RepositoryRoot, "configs", "household-income.yaml");
+        string baseline = Path.Combine(RunFixtures.RepositoryRoot, "configs", "baseline.yaml");
+        string output = _dir.File("cmp-reversed");
+        var stdout = new StringWriter();
+        int code = CliApp.Run(["compare", household, baseline, "--replicates", "2", "--firms", "1500", "--steps", "8", "--set", "burn_in=2", "--out", output], stdout, new StringWriter());
+        Assert.Equal(ExitCodes.Success, code);
+        var ids = ParquetReadBack.ReadWithParquetSharp(Path.Combine(output, "signature.parquet"))["id"].Cast<string>().ToList();
+        // Baseline's own criteria are evaluated; paired ones would be against household-income, so they are left out.
+        Assert.Contains("S1a", ids);
+        Assert.DoesNotContain("S1c", ids);
+        Assert.DoesNotContain("S3b", ids);
+    }
+}
+
+/// <summary>Scenario roles come from the configs, and a criterion that fails is reported as failing.</summary>
+public sealed class SignatureCheckTests
+{
+    [Theory]
+    [InlineData("baseline", ScenarioRole.Baseline)]
+    [InlineData("household-income", ScenarioRole.HouseholdIncome)]
+    [InlineData("pilot", ScenarioRole.Pilot)]
+    [InlineData("eu-ev-tariff", ScenarioRole.Tariff)]
+    [InlineData("trade-in", ScenarioRole.TradeIn)]
+    public void Shipped_scenarios_play_their_part(string name, ScenarioRole role)
+    {
+        var loaded = AgentSim.Config.ConfigLoader.Load(Path.Combine(RunFixtures.RepositoryRoot, "configs", name + ".yaml"));
+        Assert.Equal(role, SignatureChecks.RoleOf(loaded.Config));
+    }
+
+    [Fact]
+    public void Thresholds_are_applied_as_stated()
+    {
+        var baseline = AgentSim.Config.ConfigLoader.Load(Path.Combine(RunFixtures.RepositoryRoot, "configs", "baseline.yaml")).Config;
+        var household = AgentSim.Config.ConfigLoader.Load(Path.Combine(RunFixtures.RepositoryRoot, "configs", "household-income.yaml")).Config;
+        ReplicateStatistic Stat(string name, double mean, double low, double high) => new(name, 10, mean, 0.01, low, high, "fraction", "");
+        var result = new CompareResult("baseline", 10,
+        [
+            new ScenarioSummary("baseline", [Stat(Indicators.StrategicUtilisationEnd, 0.751, 0.74, 0.76), Stat(Indicators.StrategicUtilisationGap, -0.05, -0.06, -0.04)], []),
+            new ScenarioSummary("household-income", [], [Stat(PairedIndicators.ZombieShareGap, -0.01, -0.02, 0.001), Stat(PairedIndicators.ConsumptionShareGap, 0.05, 0.04, 0.06)]),
+        ], []);
+        var specs = new[] { new ScenarioSpec("baseline", "b.yaml", baseline, []), new ScenarioSpec("household-income", "h.yaml", household, []) };
+        var checks = SignatureChecks.Evaluate(result, specs).ToDictionary(c => c.Id);
+        Assert.False(checks["S1a"].Holds);   // 0.751 is not below 0.75
+        Assert.True(checks["S1b"].Holds);    // exactly 5 points below counts
+        Assert.False(checks["S2d"].Holds);   // the interval reaches above zero
+        Assert.True(checks["S3b"].Holds);    // exactly 5 points counts
+        Assert.False(checks.ContainsKey("S4a"));
     }
 }
 

@@ -26,9 +26,15 @@ public sealed class SignatureFixture
             specs.Add(new ScenarioSpec(loaded.Config.Name, name + ".yaml", loaded.Config, provinces));
         }
         Result = Experiments.Compare(specs, Replicates, new ExperimentOptions());
+        Checks = SignatureChecks.Evaluate(Result, specs);
     }
 
     public CompareResult Result { get; }
+
+    /// <summary>The criteria as <c>compare</c> evaluates, prints and writes them (signature.parquet).</summary>
+    public IReadOnlyList<SignatureCheck> Checks { get; }
+
+    public SignatureCheck Check(string id) => Checks.Single(c => c.Id == id);
 
     public ScenarioSummary Scenario(string name) => Result.Scenarios.Single(s => s.Scenario == name);
 
