@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentSim.Core;
 using AgentSim.Model.State;
 
@@ -155,6 +156,7 @@ internal sealed class FirmKernels
     /// <summary>Phase 2-4: construction, expectations, production plan, markup and price, market weights.</summary>
     private sealed class ProductionAndPricing(FirmKernels k) : IChunkBody
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var sim = k._sim;
@@ -181,9 +183,15 @@ internal sealed class FirmKernels
             int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), bailoutLever = LeverLayout.BailoutPropensity(S);
             var levers = prov.LeverValues;
 
+            int n = end - start;
+            // Dead slots get weight 0: their factor (available stock) is 0 and their base 1.
+            var availableStock = Scratch(0, n);
+            var relative = Scratch(1, n);
+            var exponent = Scratch(2, n);
             for (int i = start; i < end; i++)
             {
-                if (f.Alive[i] == 0) { k.Weight[i] = 0; continue; }
+                int local = i - start;
+                if (f.Alive[i] == 0) { availableStock[local] = 0; relative[local] = 1; exponent[local] = 0; continue; }
                 int s = f.Industry[i], p = f.Province[i];
                 positions[p * PfCount + PfNetPositionStart] += f.Cash[i] - f.Debt[i];
 
@@ -223,24 +231,42 @@ internal sealed class FirmKernels
                 double price = (1 + markup) * unitCost;
                 f.Price[i] = price;
 
-                // Market weight: available stock times relative price to the power -theta.
+                // Market weight (below, vectorised): available stock times relative price to the power -theta.
                 double available = output + inventory;
-                double relative = price / k.NormalisingPrice[s];
-                double weight = available * Math.Exp(-par.Substitution[s] * Math.Log(relative));
-                k.Weight[i] = weight;
+                availableStock[local] = available;
+                relative[local] = price / k.NormalisingPrice[s];
+                exponent[local] = -par.Substitution[s];
                 int o = s * IpCount;
-                sums[o + IpWeight] += weight;
                 sums[o + IpPriceTimesLastSales] += price * f.Sales[i];
                 sums[o + IpLastSales] += f.Sales[i];
                 sums[o + IpAvailable] += available;
                 sums[o + IpPriceTimesAvailable] += price * available;
             }
+
+            var weights = k.Weight.AsSpan(start, end - start);
+            DeterministicMath.ScaledPower(availableStock, relative, exponent, weights);
+            for (int i = start; i < end; i++)
+                if (f.Alive[i] != 0) sums[f.Industry[i] * IpCount + IpWeight] += weights[i - start];
         }
+    }
+
+    /// <summary>
+    /// Per-thread scratch of one chunk's length for the vectorised market weights. Worker threads live as long
+    /// as the pool, so these are allocated once per thread, never per step.
+    /// </summary>
+    [ThreadStatic] private static double[]? _scratch;
+
+    private static Span<double> Scratch(int part, int length)
+    {
+        var scratch = _scratch;
+        if (scratch is null || scratch.Length < 3 * length) _scratch = scratch = new double[3 * Math.Max(length, Chunking.DefaultChunkSize)];
+        return scratch.AsSpan(part * length, length);
     }
 
     /// <summary>Phase 6, first pass: sales in proportion to weight, capped by what the firm has.</summary>
     private sealed class MarketFirstPass(FirmKernels k) : IChunkBody
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var sim = k._sim;
@@ -271,6 +297,7 @@ internal sealed class FirmKernels
     /// <summary>Phase 6 (second pass), 7 and 8: reallocated sales, accounts, investment, distress flags.</summary>
     private sealed class AccountsAndInvestment(FirmKernels k) : IChunkBody
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var sim = k._sim;
@@ -444,6 +471,7 @@ internal sealed class FirmKernels
     /// <summary>End of quarter: stocks and counts per province and industry (after exits and entry).</summary>
     private sealed class Observation(FirmKernels k) : IChunkBody
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var sim = k._sim;
