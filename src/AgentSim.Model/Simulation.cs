@@ -26,6 +26,8 @@ public sealed partial class Simulation : IDisposable
         ProvinceRows = provinces;
         _pool = new WorkerPool(threads > 0 ? threads : config.Threads);
         Initialisation.Populate(this);
+        // Room for the free slots of a few quarters of exits, so the queue does not grow in steady state.
+        FreeSlots.EnsureCapacity(Math.Max(1024, config.Firms / 4));
         _kernels = new FirmKernels(this);
         Step = -config.BurnIn;
     }
