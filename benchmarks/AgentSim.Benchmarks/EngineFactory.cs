@@ -7,10 +7,10 @@ namespace AgentSim.Benchmarks;
 /// <summary>Builds a default-config simulation of a given size for benchmarks.</summary>
 internal static class EngineFactory
 {
-    public static Simulation Create(int firms, int threads, int steps = 80)
+    public static Simulation Create(int firms, int threads, int steps = 80, FirmEngine engine = FirmEngine.StructOfArrays)
     {
         var config = new SimulationConfig { Firms = firms, Steps = steps, Threads = threads };
-        return new Simulation(config, ProvinceData.Load(FindProvincesFile()), threads);
+        return new Simulation(config, ProvinceData.Load(FindProvincesFile()), threads, engine);
     }
 
     /// <summary>configs/data/provinces.csv, found by walking up from the working directory (BenchmarkDotNet runs from bin/).</summary>

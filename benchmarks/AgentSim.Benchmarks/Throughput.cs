@@ -22,16 +22,20 @@ internal static class Throughput
                 case "--warmup": warmup = int.Parse(Next()); break;
                 case "--engine": engine = Next(); break;
                 default:
-                    Console.Error.WriteLine($"error: unknown option '{args[i]}' (use --firms N --steps S --threads T --engine soa)");
+                    Console.Error.WriteLine($"error: unknown option '{args[i]}' (use --firms N --steps S --threads T --warmup W --engine soa|plain)");
                     return 2;
             }
         }
-        if (engine != "soa")
+        FirmEngine firmEngine;
+        switch (engine)
         {
-            Console.Error.WriteLine($"error: engine '{engine}' is not available (only 'soa')");
-            return 2;
+            case "soa": firmEngine = FirmEngine.StructOfArrays; break;
+            case "plain": firmEngine = FirmEngine.Plain; break;
+            default:
+                Console.Error.WriteLine($"error: unknown engine '{engine}' (soa or plain)");
+                return 2;
         }
-        using var simulation = EngineFactory.Create(firms, threads, warmup + steps);
+        using var simulation = EngineFactory.Create(firms, threads, warmup + steps, firmEngine);
         simulation.RunBurnIn();
         // Warm-up quarters (not timed): officials' histories fill their windows, buffers reach their high-water marks.
         for (int s = 0; s < warmup; s++) simulation.Advance();
