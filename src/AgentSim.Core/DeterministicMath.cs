@@ -88,8 +88,7 @@ public static class DeterministicMath
     {
         var inRange = Vector256.GreaterThanOrEqual(x, Vector256.Create(SmallestNormal))
                       & Vector256.LessThanOrEqual(x, Vector256.Create(double.MaxValue));
-        if (Vector256.ExtractMostSignificantBits(inRange) != 0b1111)
-            return Vector256.Create(Log(x[0]), Log(x[1]), Log(x[2]), Log(x[3]));
+        if (Vector256.ExtractMostSignificantBits(inRange) != 0b1111) return LogPerLane(x);
         var bits = x.AsUInt64();
         var k = Vector256.ShiftRightLogical(bits, 52).AsInt64() - Vector256.Create(1023L);
         var mantissa = bits & Vector256.Create(MantissaMask);
@@ -113,8 +112,7 @@ public static class DeterministicMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Exp(Vector256<double> x)
     {
-        if (!Vector256.LessThanOrEqualAll(Vector256.Abs(x), Vector256.Create(ExpLimit)))
-            return Vector256.Create(Exp(x[0]), Exp(x[1]), Exp(x[2]), Exp(x[3]));
+        if (!Vector256.LessThanOrEqualAll(Vector256.Abs(x), Vector256.Create(ExpLimit))) return ExpPerLane(x);
         var shiftConstant = Vector256.Create(RoundingShift);
         var shifted = x * Vector256.Create(InvLn2) + shiftConstant;
         var kBits = shifted.AsUInt64();
@@ -183,6 +181,13 @@ public static class DeterministicMath
                 Log(Vector256.Create(x.Slice(i, Vector256<double>.Count))).CopyTo(destination.Slice(i));
         for (; i < n; i++) destination[i] = Log(x[i]);
     }
+
+    // Rare lanes outside the fast range go through the scalar forms; kept out of line so the vector forms inline.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<double> LogPerLane(Vector256<double> x) => Vector256.Create(Log(x[0]), Log(x[1]), Log(x[2]), Log(x[3]));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<double> ExpPerLane(Vector256<double> x) => Vector256.Create(Exp(x[0]), Exp(x[1]), Exp(x[2]), Exp(x[3]));
 
     // |k| < 2^51: exact conversion by the same shift trick, with no dependence on AVX-512's vcvtqq2pd.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

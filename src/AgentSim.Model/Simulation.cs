@@ -46,6 +46,10 @@ public sealed partial class Simulation : IDisposable
     public IReadOnlyList<ProvinceRow> ProvinceRows { get; }
     public int Threads => _plain is null ? _pool.Threads : 1;
 
+    /// <summary>The firm kernels and the worker pool, for the per-phase benchmarks.</summary>
+    internal FirmKernels Kernels => _kernels;
+    internal WorkerPool Pool => _pool;
+
     /// <summary>Which implementation runs the firm phases.</summary>
     public FirmEngine Engine => _plain is null ? FirmEngine.StructOfArrays : FirmEngine.Plain;
 
