@@ -13,6 +13,18 @@ internal static class EngineFactory
         return new Simulation(config, ProvinceData.Load(FindProvincesFile()), threads, engine);
     }
 
+    /// <summary>
+    /// An economy after the burn-in and 12 quarters (three year ends: officials' histories and buffers at their working
+    /// size), with room for 100 more quarters.
+    /// </summary>
+    public static Simulation CreateWarm(int firms, int threads, FirmEngine engine)
+    {
+        var simulation = Create(firms, threads, steps: 112, engine);
+        simulation.RunBurnIn();
+        for (int q = 0; q < 12; q++) simulation.Advance();
+        return simulation;
+    }
+
     /// <summary>configs/data/provinces.csv, found by walking up from the working directory (BenchmarkDotNet runs from bin/).</summary>
     public static string FindProvincesFile()
     {

@@ -77,14 +77,23 @@ internal static class Throughput
         // Phase times of the measured quarters only (the burn-in includes the first JIT compilations).
         Array.Clear(simulation.PhaseSeconds);
         long totalAllocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        // Firm-steps done: alive firms at the start of each quarter (the population changes with entry and exit).
+        double firmSteps = 0;
         var clock = Stopwatch.StartNew();
-        for (int s = 0; s < steps; s++) simulation.Advance();
+        for (int s = 0; s < steps; s++)
+        {
+            firmSteps += AliveFirms(simulation);
+            simulation.Advance();
+        }
         clock.Stop();
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - totalAllocatedBefore;
         Print(engine, "none", firms, steps, simulation.Threads, clock.Elapsed.TotalSeconds, allocated,
-            Simulation.PhaseNames.Zip(simulation.PhaseSeconds).ToDictionary(p => p.First, p => p.Second));
+            Simulation.PhaseNames.Zip(simulation.PhaseSeconds).ToDictionary(p => p.First, p => p.Second), firmSteps: firmSteps);
         return 0;
     }
+
+    /// <summary>Alive firms after the last quarter, from the provinces' counts (no pass over the firms).</summary>
+    private static double AliveFirms(Simulation simulation) => simulation.Provinces.FirmsAlive.Sum();
 
     private static int WithOutput(int firms, int steps, int threads, int firmsEvery, int firmChecks, string engine, string output, FirmEngine firmEngine)
     {
@@ -123,8 +132,10 @@ internal static class Throughput
     }
 
     private static void Print(string engine, string output, int firms, int steps, int threads, double seconds, long allocated,
-        IReadOnlyDictionary<string, double> phases, IReadOnlyDictionary<string, long>? rows = null)
+        IReadOnlyDictionary<string, double> phases, IReadOnlyDictionary<string, long>? rows = null, double firmSteps = 0)
     {
+        // Without a count of alive firms per quarter (output modes), firm-steps are firms * steps.
+        if (firmSteps <= 0) firmSteps = (double)firms * steps;
         var result = new Dictionary<string, object>
         {
             ["engine"] = engine,
@@ -133,7 +144,8 @@ internal static class Throughput
             ["steps"] = steps,
             ["threads"] = threads,
             ["seconds"] = seconds,
-            ["firm_steps_per_second"] = (double)firms * steps / seconds,
+            ["mean_alive_firms"] = firmSteps / steps,
+            ["firm_steps_per_second"] = firmSteps / seconds,
             ["peak_rss_bytes"] = Process.GetCurrentProcess().PeakWorkingSet64,
             // With output on, this includes initialisation, the burn-in and the writers' buffers (not steady state).
             ["allocated_bytes_per_step"] = (double)allocated / steps,
