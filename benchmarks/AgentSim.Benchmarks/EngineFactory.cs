@@ -14,14 +14,14 @@ internal static class EngineFactory
     }
 
     /// <summary>
-    /// An economy after the burn-in and 12 quarters (three year ends: officials' histories and buffers at their working
-    /// size), with room for 100 more quarters.
+    /// An economy after the burn-in and 24 quarters: six year ends, so the officials' yearly histories have filled their
+    /// window and every buffer is at its working size (steady state: a quarter allocates nothing). Room for 100 more.
     /// </summary>
     public static Simulation CreateWarm(int firms, int threads, FirmEngine engine)
     {
-        var simulation = Create(firms, threads, steps: 112, engine);
+        var simulation = Create(firms, threads, steps: 124, engine);
         simulation.RunBurnIn();
-        for (int q = 0; q < 12; q++) simulation.Advance();
+        for (int q = 0; q < 24; q++) simulation.Advance();
         return simulation;
     }
 

@@ -8,7 +8,7 @@ namespace AgentSim.Benchmarks;
 /// one-object-per-firm reference (the baseline; single-threaded whatever <see cref="Threads"/> says, as a newcomer
 /// writes it). A test checks that both do the same work (aggregates agree to 1e-9).
 /// <para>
-/// Every iteration starts from a fresh economy after the burn-in and 12 quarters and times 8 quarters: an economy
+/// Every iteration starts from a fresh economy after the burn-in and 24 quarters and times 8 quarters: an economy
 /// stepped thousands of times (as an unbounded benchmark loop would) grows with its demand trend until a quarter
 /// no longer has the work of the size named in <see cref="Firms"/>.
 /// </para>

@@ -133,6 +133,9 @@ public static class DeterministicMath
     /// scaled. Vectorised where the hardware has 256-bit vectors; each element's result is the same as
     /// <see cref="ScaledPower(double, double, double)"/> gives it.
     /// </summary>
+    // Fully optimised from the first call: unoptimised (tier-0) code does not inline the vector forms and is many
+    // times slower, which short runs would otherwise pay for most of their length.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScaledPower(ReadOnlySpan<double> factor, ReadOnlySpan<double> baseValue, ReadOnlySpan<double> exponent, Span<double> destination)
     {
         int n = destination.Length;
