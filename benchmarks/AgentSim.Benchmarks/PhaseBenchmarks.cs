@@ -24,7 +24,10 @@ public class PhaseBenchmarks
     public void Setup()
     {
         _simulation?.Dispose();
+        _simulation = null;
+        GC.Collect();
         _simulation = EngineFactory.CreateWarm(Firms, threads: 1, FirmEngine.StructOfArrays);
+        GC.Collect();
     }
 
     [GlobalCleanup]
