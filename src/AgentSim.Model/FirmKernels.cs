@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentSim.Core;
 using AgentSim.Model.State;
 
@@ -155,6 +156,7 @@ internal sealed class FirmKernels
     /// <summary>Phase 2-4: construction, expectations, production plan, markup and price, market weights.</summary>
     private sealed class ProductionAndPricing(FirmKernels k) : IChunkBody
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var sim = k._sim;
@@ -181,66 +183,125 @@ internal sealed class FirmKernels
             int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), bailoutLever = LeverLayout.BailoutPropensity(S);
             var levers = prov.LeverValues;
 
+            // Per-industry terms, computed once per chunk with the same operations as the per-firm expressions.
+            Span<double> keep = stackalloc double[S];            // 1 - depreciation
+            Span<double> unitCostBase = stackalloc double[S];    // unit cost * cost index
+            Span<double> weightExponent = stackalloc double[S];  // -theta
+            for (int s = 0; s < S; s++)
+            {
+                keep[s] = 1 - par.Depreciation[s];
+                unitCostBase[s] = par.UnitCost[s] * ind.CostIndex[s];
+                weightExponent[s] = -par.Substitution[s];
+            }
+            var meanOutput = k.MeanOutput;
+            var normalisingPrice = k.NormalisingPrice;
+
+            // Firm arrays in locals: the loop stores into arrays, so the JIT would otherwise reload every field.
+            var alive = f.Alive;
+            var industryOf = f.Industry;
+            var provinceOf = f.Province;
+            var stateOwned = f.StateOwned;
+            var soldOut = f.SoldOut;
+            var cashOf = f.Cash;
+            var debts = f.Debt;
+            var capacities = f.Capacity;
+            var pipeline = f.Pipeline;
+            var expectedDemand = f.ExpectedDemand;
+            var salesOf = f.Sales;
+            var inventories = f.Inventory;
+            var outputs = f.Output;
+            var costFactors = f.CostFactor;
+            var markups = f.Markup;
+            var smoothedUtilisation = f.SmoothedUtilisation;
+            var prices = f.Price;
+
+            int n = end - start;
+            // Dead slots get weight 0: their factor (available stock) is 0 and their base 1.
+            var availableStock = Scratch(0, n);
+            var relative = Scratch(1, n);
+            var exponent = Scratch(2, n);
             for (int i = start; i < end; i++)
             {
-                if (f.Alive[i] == 0) { k.Weight[i] = 0; continue; }
-                int s = f.Industry[i], p = f.Province[i];
-                positions[p * PfCount + PfNetPositionStart] += f.Cash[i] - f.Debt[i];
+                int local = i - start;
+                if (alive[i] == 0) { availableStock[local] = 0; relative[local] = 1; exponent[local] = 0; continue; }
+                int s = industryOf[i], p = provinceOf[i];
+                double cash = cashOf[i];
+                positions[p * PfCount + PfNetPositionStart] += cash - debts[i];
 
                 // Construction: capacity whose build lag has elapsed comes on line; depreciation.
                 int pipe = i * L + slot;
-                double capacity = (f.Capacity[i] + f.Pipeline[pipe]) * (1 - par.Depreciation[s]);
-                f.Pipeline[pipe] = 0;
-                f.Capacity[i] = capacity;
+                double capacity = (capacities[i] + pipeline[pipe]) * keep[s];
+                pipeline[pipe] = 0;
+                capacities[i] = capacity;
 
                 // Production plan with adaptive expectations (frozen while a firm has no capacity yet).
-                double expected = f.ExpectedDemand[i];
-                if (capacity > 0) expected += beta * (f.Sales[i] - expected);
-                f.ExpectedDemand[i] = expected;
-                double inventory = f.Inventory[i];
-                double lastOutput = f.Output[i];
+                double expected = expectedDemand[i];
+                double lastSales = salesOf[i];
+                if (capacity > 0) expected += beta * (lastSales - expected);
+                expectedDemand[i] = expected;
+                double inventory = inventories[i];
+                double lastOutput = outputs[i];
                 double planned = expected * (1 + targetInventory) - inventory;
                 double minimum = 0;
-                bool employmentPressure = f.StateOwned[i] != 0 || levers[p * leverCount + productionSubsidyLever] > 0;
+                bool employmentPressure = stateOwned[i] != 0 || levers[p * leverCount + productionSubsidyLever] > 0;
                 if (floors && employmentPressure && inventory < maxInventory * expected) minimum = floor * capacity;
                 double output = Math.Clamp(planned, minimum, capacity);
                 if (output < 0) output = 0;
-                f.Output[i] = output;
+                outputs[i] = output;
 
                 // Markup adapts to inventories; below-cost pricing needs a soft budget or deep cash.
-                double unitCost = par.UnitCost[s] * ind.CostIndex[s] * f.CostFactor[i];
-                double markup = f.Markup[i];
+                double unitCost = unitCostBase[s] * costFactors[i];
+                double markup = markups[i];
                 double target = targetInventory * expected;
-                if (inventory > (1 + band) * target || f.SmoothedUtilisation[i] < priceCutUtilisation) markup -= markupDown;
-                else if ((f.SoldOut[i] != 0 || inventory < (1 - band) * target) && f.SmoothedUtilisation[i] >= raiseUtilisation) markup += markupUp;
-                double weightOfJobs = k.MeanOutput[s] > 0 ? lastOutput / k.MeanOutput[s] : 1;
-                bool expectsBailout = softBudget && (f.StateOwned[i] != 0
+                double smoothedU = smoothedUtilisation[i];
+                if (inventory > (1 + band) * target || smoothedU < priceCutUtilisation) markup -= markupDown;
+                else if ((soldOut[i] != 0 || inventory < (1 - band) * target) && smoothedU >= raiseUtilisation) markup += markupUp;
+                double weightOfJobs = meanOutput[s] > 0 ? lastOutput / meanOutput[s] : 1;
+                bool expectsBailout = softBudget && (stateOwned[i] != 0
                     || levers[p * leverCount + bailoutLever] * weightOfJobs > bailoutThreshold);
-                bool deepCash = f.Cash[i] > 2 * belowCost * unitCost * output;
+                bool deepCash = cash > 2 * belowCost * unitCost * output;
                 double markupFloor = expectsBailout || deepCash ? -belowCost : 0;
                 markup = Math.Clamp(markup, markupFloor, maxMarkup);
-                f.Markup[i] = markup;
+                markups[i] = markup;
                 double price = (1 + markup) * unitCost;
-                f.Price[i] = price;
+                prices[i] = price;
 
-                // Market weight: available stock times relative price to the power -theta.
+                // Market weight (below, vectorised): available stock times relative price to the power -theta.
                 double available = output + inventory;
-                double relative = price / k.NormalisingPrice[s];
-                double weight = available * Math.Exp(-par.Substitution[s] * Math.Log(relative));
-                k.Weight[i] = weight;
-                int o = s * IpCount;
-                sums[o + IpWeight] += weight;
-                sums[o + IpPriceTimesLastSales] += price * f.Sales[i];
-                sums[o + IpLastSales] += f.Sales[i];
-                sums[o + IpAvailable] += available;
-                sums[o + IpPriceTimesAvailable] += price * available;
+                availableStock[local] = available;
+                relative[local] = price / normalisingPrice[s];
+                exponent[local] = weightExponent[s];
+                ref double sum = ref sums[s * IpCount];
+                Unsafe.Add(ref sum, IpPriceTimesLastSales) += price * lastSales;
+                Unsafe.Add(ref sum, IpLastSales) += lastSales;
+                Unsafe.Add(ref sum, IpAvailable) += available;
+                Unsafe.Add(ref sum, IpPriceTimesAvailable) += price * available;
             }
+
+            var weights = k.Weight.AsSpan(start, end - start);
+            DeterministicMath.ScaledPower(availableStock, relative, exponent, weights);
+            for (int i = start; i < end; i++)
+                if (alive[i] != 0) sums[industryOf[i] * IpCount + IpWeight] += weights[i - start];
         }
+    }
+
+    /// <summary>
+    /// Per-thread scratch of one chunk's length for the vectorised market weights. Worker threads live as long
+    /// as the pool, so these are allocated once per thread, never per step.
+    /// </summary>
+    [ThreadStatic] private static double[]? _scratch;
+
+    private static Span<double> Scratch(int part, int length)
+    {
+        var scratch = _scratch;
+        if (scratch is null || scratch.Length < 3 * length) _scratch = scratch = new double[3 * Math.Max(length, Chunking.DefaultChunkSize)];
+        return scratch.AsSpan(part * length, length);
     }
 
     /// <summary>Phase 6, first pass: sales in proportion to weight, capped by what the firm has.</summary>
     private sealed class MarketFirstPass(FirmKernels k) : IChunkBody
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var sim = k._sim;
@@ -271,6 +332,7 @@ internal sealed class FirmKernels
     /// <summary>Phase 6 (second pass), 7 and 8: reallocated sales, accounts, investment, distress flags.</summary>
     private sealed class AccountsAndInvestment(FirmKernels k) : IChunkBody
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var sim = k._sim;
@@ -292,7 +354,7 @@ internal sealed class FirmKernels
             var cells = k.CellCounts.AsSpan(chunk * P * S, P * S);
             cells.Clear();
             int distressed = 0;
-            int distressBase = chunk * k._chunkSize;
+            var distressedSlots = k.Distressed.AsSpan(chunk * k._chunkSize, k._chunkSize);
 
             double importShare = fb.ImportedMaterialShare, vatRate = gov.VatRate, loanRate = fb.LoanRate;
             double payout = fb.DividendPayout, smoothing = fb.MemorySmoothing;
@@ -303,7 +365,6 @@ internal sealed class FirmKernels
                 targetSubsidy = fb.TargetIndustrySubsidy;
             bool softBudget = cfg.Mechanisms.SoftBudget;
             double creditInterestSubsidy = fb.CreditEasingInterestSubsidy;
-            int zombieQuarters = cfg.EntryExit.ZombieQuarters;
             int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), creditLever = LeverLayout.CreditEasing(S);
             var levers = prov.LeverValues;
             var leftoverPerWeight = k.LeftoverPerWeight;
@@ -311,63 +372,106 @@ internal sealed class FirmKernels
             var weights = k.Weight;
             int step = sim.Step;
 
+            // Per-industry terms, computed once per chunk with the same operations (and so the same rounding)
+            // as the per-firm expressions they replace.
+            Span<double> unitCostBase = stackalloc double[S];      // unit cost * cost index
+            Span<double> labourPerOutput = stackalloc double[S];   // labour per unit * cost index
+            Span<double> capitalPerUnit = stackalloc double[S];    // capital per unit * capital cost index
+            Span<double> growthBase = stackalloc double[S];        // depreciation + expected demand growth + phi0
+            Span<double> maxGrowthRate = stackalloc double[S];     // depreciation + max investment rate
+            Span<int> buildSlot = stackalloc int[S];               // pipeline slot where this quarter's orders arrive
+            for (int s = 0; s < S; s++)
+            {
+                unitCostBase[s] = par.UnitCost[s] * ind.CostIndex[s];
+                labourPerOutput[s] = par.LabourPerUnit[s] * ind.CostIndex[s];
+                capitalPerUnit[s] = par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
+                growthBase[s] = par.Depreciation[s] + ind.ExpectedDemandGrowth[s] + phi0;
+                maxGrowthRate[s] = par.Depreciation[s] + maxGrowth;
+                buildSlot[s] = Initialisation.Mod(step + par.BuildLag[s], L);
+            }
+            var wage = par.Wage;
+            var depreciation = par.Depreciation;
+            var strategicIndustry = par.Strategic;
+            var valueAddedPerUnit = ind.ValueAddedPerUnit0;
+
+            // Firm arrays in locals: the loop stores into arrays, so the JIT would otherwise reload every field.
+            var alive = f.Alive;
+            var industryOf = f.Industry;
+            var provinceOf = f.Province;
+            var stateOwned = f.StateOwned;
+            var soldOut = f.SoldOut;
+            var outputs = f.Output;
+            var inventories = f.Inventory;
+            var salesOf = f.Sales;
+            var costFactors = f.CostFactor;
+            var prices = f.Price;
+            var debts = f.Debt;
+            var cashOf = f.Cash;
+            var capacities = f.Capacity;
+            var profits = f.Profit;
+            var smoothedUtilisation = f.SmoothedUtilisation;
+            var smoothedProfitRate = f.SmoothedProfitRate;
+            var pipeline = f.Pipeline;
+            var negativeEquityQuarters = f.NegativeEquityQuarters;
+            var ages = f.Age;
+
             for (int i = start; i < end; i++)
             {
-                if (f.Alive[i] == 0) continue;
-                int s = f.Industry[i], p = f.Province[i];
+                if (alive[i] == 0) continue;
+                int s = industryOf[i], p = provinceOf[i];
                 int lv = p * leverCount;
 
                 // Second market pass: unmet demand goes to firms with stock left.
-                double output = f.Output[i];
-                double available = output + f.Inventory[i];
-                double sales = f.Sales[i];
+                double output = outputs[i];
+                double available = output + inventories[i];
+                double sales = salesOf[i];
                 double extra = Math.Min(available - sales, weights[i] * leftoverPerWeight[s]);
                 if (extra > 0) sales += extra;
-                f.Sales[i] = sales;
-                f.SoldOut[i] = (byte)(sales >= available * (1 - 1e-12) ? 1 : 0);
-                f.Inventory[i] = available - sales;
+                salesOf[i] = sales;
+                soldOut[i] = (byte)(sales >= available * (1 - 1e-12) ? 1 : 0);
+                double inventory = available - sales;
+                inventories[i] = inventory;
 
                 // Accounts.
-                double costIndex = ind.CostIndex[s];
-                double unitCost = par.UnitCost[s] * costIndex * f.CostFactor[i];
-                double price = f.Price[i];
-                double employment = par.LabourPerUnit[s] * costIndex * output;
+                double unitCost = unitCostBase[s] * costFactors[i];
+                double price = prices[i];
+                double employment = labourPerOutput[s] * output;
                 double variableCost = unitCost * output;
-                double wageBill = Math.Min(employment * par.Wage[s], variableCost);
+                double wageBill = Math.Min(employment * wage[s], variableCost);
                 double materials = variableCost - wageBill;
                 double revenue = price * sales;
                 double vat = vatRate * Math.Max(0, revenue - materials);
-                double interest = loanRate * f.Debt[i];
+                double debt = debts[i];
+                double interest = loanRate * debt;
                 double productionSubsidy = levers[lv + productionSubsidyLever] * revenue;
-                double interestSubsidy = (softBudget && (f.StateOwned[i] != 0 || levers[lv + s] >= targetSubsidy))
-                    ? levers[lv + creditLever] * creditInterestSubsidy * interest : 0;
-                double capitalPerUnit = par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
-                double capitalBook = f.Capacity[i] * capitalPerUnit;
-                double depreciationCharge = par.Depreciation[s] * capitalBook;
-                double profit = revenue - unitCost * sales - vat - interest + interestSubsidy + productionSubsidy - depreciationCharge;
-                double cash = f.Cash[i] + revenue - wageBill - materials - vat - interest + interestSubsidy + productionSubsidy;
-                double dividends = profit > 0 && cash > 0 ? Math.Min(cash, payout * profit) : 0;
-                cash -= dividends;
-                f.Profit[i] = profit;
-
-                // Memories used by investment.
-                double utilisation = f.Capacity[i] > 0 ? output / f.Capacity[i] : targetU;
-                double profitRate = capitalBook > 0 ? profit / capitalBook : loanRate;
-                double smoothedU = f.SmoothedUtilisation[i] + smoothing * (utilisation - f.SmoothedUtilisation[i]);
-                double smoothedR = f.SmoothedProfitRate[i] + smoothing * (profitRate - f.SmoothedProfitRate[i]);
-                f.SmoothedUtilisation[i] = smoothedU;
-                f.SmoothedProfitRate[i] = smoothedR;
-
-                // Investment: desired growth, financed by cash, then loans (soft budgets ignore leverage).
                 double subsidyRate = levers[lv + s];
                 // Directed credit: easing reaches state-owned firms and the official's target industries.
-                bool soft = softBudget && (f.StateOwned[i] != 0 || subsidyRate >= targetSubsidy);
+                bool soft = softBudget && (stateOwned[i] != 0 || subsidyRate >= targetSubsidy);
+                double interestSubsidy = soft ? levers[lv + creditLever] * creditInterestSubsidy * interest : 0;
+                double capitalUnit = capitalPerUnit[s];
+                double capacity = capacities[i];
+                double capitalBook = capacity * capitalUnit;
+                double depreciationCharge = depreciation[s] * capitalBook;
+                double profit = revenue - unitCost * sales - vat - interest + interestSubsidy + productionSubsidy - depreciationCharge;
+                double cash = cashOf[i] + revenue - wageBill - materials - vat - interest + interestSubsidy + productionSubsidy;
+                double dividends = profit > 0 && cash > 0 ? Math.Min(cash, payout * profit) : 0;
+                cash -= dividends;
+                profits[i] = profit;
+
+                // Memories used by investment.
+                double utilisation = capacity > 0 ? output / capacity : targetU;
+                double profitRate = capitalBook > 0 ? profit / capitalBook : loanRate;
+                double smoothedU = smoothedUtilisation[i] + smoothing * (utilisation - smoothedUtilisation[i]);
+                double smoothedR = smoothedProfitRate[i] + smoothing * (profitRate - smoothedProfitRate[i]);
+                smoothedUtilisation[i] = smoothedU;
+                smoothedProfitRate[i] = smoothedR;
+
+                // Investment: desired growth, financed by cash, then loans (soft budgets ignore leverage).
                 double credit = soft ? levers[lv + creditLever] : 0;
-                double growth = par.Depreciation[s] + ind.ExpectedDemandGrowth[s] + phi0 + phi1 * (smoothedU - targetU) + phi2 * (smoothedR - loanRate)
+                double growth = growthBase[s] + phi1 * (smoothedU - targetU) + phi2 * (smoothedR - loanRate)
                                 + phi3 * subsidyRate + phi4 * credit;
-                growth = cash < 0 ? 0 : Math.Clamp(growth, 0, par.Depreciation[s] + maxGrowth);
+                growth = cash < 0 ? 0 : Math.Clamp(growth, 0, maxGrowthRate[s]);
                 double capex = growth * capitalBook;
-                double debt = f.Debt[i];
                 double loan = 0, subsidy = 0;
                 if (capex > 0)
                 {
@@ -387,7 +491,7 @@ internal sealed class FirmKernels
                     subsidy = subsidyRate * capex;
                     cash += loan + subsidy - capex;
                     debt += loan;
-                    f.Pipeline[i * L + Initialisation.Mod(step + par.BuildLag[s], L)] += capex / capitalPerUnit;
+                    pipeline[i * L + buildSlot[s]] += capex / capitalUnit;
                 }
 
                 // Repayment from cash above the buffer.
@@ -398,43 +502,45 @@ internal sealed class FirmKernels
                     cash -= repay;
                     debt -= repay;
                 }
-                f.Cash[i] = cash;
-                f.Debt[i] = debt;
+                cashOf[i] = cash;
+                debts[i] = debt;
 
                 // Zombie bookkeeping: alive with negative equity.
-                double equity = capitalBook + f.Inventory[i] * unitCost + cash - debt;
-                f.NegativeEquityQuarters[i] = (short)(equity < 0 ? Math.Min(f.NegativeEquityQuarters[i] + 1, short.MaxValue) : 0);
-                if (f.Age[i] < short.MaxValue) f.Age[i]++;
-                if (cash < 0) k.Distressed[distressBase + distressed++] = i;
+                double equity = capitalBook + inventory * unitCost + cash - debt;
+                negativeEquityQuarters[i] = (short)(equity < 0 ? Math.Min(negativeEquityQuarters[i] + 1, short.MaxValue) : 0);
+                if (ages[i] < short.MaxValue) ages[i]++;
+                if (cash < 0) distressedSlots[distressed++] = i;
 
-                bool strategic = par.Strategic[s];
-                int o = p * PfCount;
-                flows[o + PfRevenue] += revenue;
-                flows[o + PfExportRevenue] += revenue * exportShare[s];
-                flows[o + PfWages] += wageBill;
-                flows[o + PfEmployment] += employment;
-                flows[o + PfImportedMaterials] += materials * importShare;
-                flows[o + PfDomesticMaterials] += materials * (1 - importShare);
-                flows[o + PfInventoryInvestment] += (output - sales) * unitCost;
-                flows[o + PfVat] += vat;
-                flows[o + PfInterest] += interest;
-                flows[o + PfProductionSubsidy] += productionSubsidy;
-                flows[o + PfInterestSubsidy] += interestSubsidy;
-                flows[o + PfCapexSubsidyLocal] += strategic ? subsidy * (1 - cofunding) : subsidy;
-                flows[o + PfCapexSubsidyCentral] += strategic ? subsidy * cofunding : 0;
-                flows[o + PfCapex] += capex;
-                flows[o + PfCapexToConstruction] += capex * (1 - landShare);
-                flows[o + PfLand] += capex * landShare;
-                flows[o + PfDividends] += dividends;
-                flows[o + PfProfit] += profit;
-                flows[o + PfRealValueAdded] += output * ind.ValueAddedPerUnit0[s];
-                int io = s * IaCount;
-                industryFlows[io + IaOutput] += output;
-                industryFlows[io + IaSales] += sales;
-                industryFlows[io + IaRevenue] += revenue;
-                industryFlows[io + IaProfit] += profit;
-                industryFlows[io + IaEmployment] += employment;
-                industryFlows[io + IaCapacityOrdered] += capex / capitalPerUnit;
+                bool strategic = strategicIndustry[s];
+                // Accumulators through one reference per group: no index arithmetic or bounds check per term,
+                // and the same additions in the same order as indexing.
+                ref double pf = ref flows[p * PfCount];
+                Unsafe.Add(ref pf, PfRevenue) += revenue;
+                Unsafe.Add(ref pf, PfExportRevenue) += revenue * exportShare[s];
+                Unsafe.Add(ref pf, PfWages) += wageBill;
+                Unsafe.Add(ref pf, PfEmployment) += employment;
+                Unsafe.Add(ref pf, PfImportedMaterials) += materials * importShare;
+                Unsafe.Add(ref pf, PfDomesticMaterials) += materials * (1 - importShare);
+                Unsafe.Add(ref pf, PfInventoryInvestment) += (output - sales) * unitCost;
+                Unsafe.Add(ref pf, PfVat) += vat;
+                Unsafe.Add(ref pf, PfInterest) += interest;
+                Unsafe.Add(ref pf, PfProductionSubsidy) += productionSubsidy;
+                Unsafe.Add(ref pf, PfInterestSubsidy) += interestSubsidy;
+                Unsafe.Add(ref pf, PfCapexSubsidyLocal) += strategic ? subsidy * (1 - cofunding) : subsidy;
+                Unsafe.Add(ref pf, PfCapexSubsidyCentral) += strategic ? subsidy * cofunding : 0;
+                Unsafe.Add(ref pf, PfCapex) += capex;
+                Unsafe.Add(ref pf, PfCapexToConstruction) += capex * (1 - landShare);
+                Unsafe.Add(ref pf, PfLand) += capex * landShare;
+                Unsafe.Add(ref pf, PfDividends) += dividends;
+                Unsafe.Add(ref pf, PfProfit) += profit;
+                Unsafe.Add(ref pf, PfRealValueAdded) += output * valueAddedPerUnit[s];
+                ref double ia = ref industryFlows[s * IaCount];
+                Unsafe.Add(ref ia, IaOutput) += output;
+                Unsafe.Add(ref ia, IaSales) += sales;
+                Unsafe.Add(ref ia, IaRevenue) += revenue;
+                Unsafe.Add(ref ia, IaProfit) += profit;
+                Unsafe.Add(ref ia, IaEmployment) += employment;
+                Unsafe.Add(ref ia, IaCapacityOrdered) += capex / capitalUnit;
                 cells[p * S + s] += 1;
             }
             k.DistressedCount[chunk] = distressed;
@@ -444,6 +550,7 @@ internal sealed class FirmKernels
     /// <summary>End of quarter: stocks and counts per province and industry (after exits and entry).</summary>
     private sealed class Observation(FirmKernels k) : IChunkBody
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var sim = k._sim;

@@ -13,6 +13,7 @@ public sealed partial class Simulation
     {
         "_pool",           // worker threads
         "_kernels",        // per-quarter scratch: every buffer is rewritten before it is read in each quarter
+        "_plain",          // the plain reference engine (benchmarks and tests only; not checkpointed)
         "Config",          // the input; checked by hash
         "Industry",        // parameters derived from the config
         "ProvinceRows",    // the input data

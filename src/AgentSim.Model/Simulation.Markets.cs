@@ -100,7 +100,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>Resets the flows that sequential phases add to before the parallel reductions do.</summary>
-    private void ResetQuarterFlows()
+    internal void ResetQuarterFlows()
     {
         var prov = Provinces;
         Array.Clear(prov.Bailouts);

@@ -28,16 +28,17 @@ public sealed partial class Simulation
         bool yearEnd = Step >= 0 && (Step + 1) % 4 == 0 && q + 1 >= 2 * window;
         if (!yearEnd) return;
 
-        var gdpGrowth = new double[P];
-        var incomeGrowth = new double[P];
-        var debtRatio = new double[P];
+        // Year-end scratch reused every year (the histories below keep copies), so a year end allocates nothing.
+        var gdpGrowth = os.GdpGrowthScratch;
+        var incomeGrowth = os.IncomeGrowthScratch;
+        var debtRatio = os.DebtRatioScratch;
         for (int p = 0; p < P; p++)
         {
             gdpGrowth[p] = WindowGrowth(os.RealGdp, q, window, p, P);
             incomeGrowth[p] = WindowGrowth(os.RealIncomePerCapita, q, window, p, P);
             debtRatio[p] = prov.LocalDebt[p] / (4 * prov.GdpExpenditure[p]);
         }
-        var scores = new double[P];
+        var scores = os.ScoreScratch;
         for (int p = 0; p < P; p++)
             scores[p] = ScoreUnder(prov.Rule[p], p, gdpGrowth, incomeGrowth, debtRatio);
         Array.Copy(scores, prov.Score, P);
@@ -50,14 +51,16 @@ public sealed partial class Simulation
             prov.GdpGrowthRecord[p] = first ? gdpGrowth[p] : memory * prov.GdpGrowthRecord[p] + (1 - memory) * gdpGrowth[p];
             prov.IncomeGrowthRecord[p] = first ? incomeGrowth[p] : memory * prov.IncomeGrowthRecord[p] + (1 - memory) * incomeGrowth[p];
         }
-        os.YearGdpGrowth.Add(gdpGrowth);
-        os.YearIncomeGrowth.Add(incomeGrowth);
-        os.YearDebtRatio.Add(debtRatio);
+        int keep = OfficialsState.YearsKept(Config.Officials.RegressionYears);
+        OfficialsState.Append(os.YearGdpGrowth, gdpGrowth, keep);
+        OfficialsState.Append(os.YearIncomeGrowth, incomeGrowth, keep);
+        OfficialsState.Append(os.YearDebtRatio, debtRatio, keep);
         if (Config.Officials.Learning == LearningMode.Imitation)
             LearnByImitation(scores, gdpGrowth, incomeGrowth, debtRatio);
         else
             LearnByRegression(scores, gdpGrowth, incomeGrowth, debtRatio);
-        os.YearLevers.Add((double[])prov.LeverValues.Clone());
+        // One year fewer of levers than of growth: learning pairs the levers of year y with the growth of year y + 1.
+        OfficialsState.Append(os.YearLevers, prov.LeverValues, keep - 1);
 
         RecordYearAndPromote(scores, gdpGrowth, incomeGrowth);
     }
@@ -294,7 +297,10 @@ public sealed partial class Simulation
         var os = Officials;
         int P = prov.Count;
         double mean = scores.Average();
-        double sd = Math.Sqrt(scores.Sum(s => (s - mean) * (s - mean)) / Math.Max(1, P - 1));
+        double squares = 0;
+        foreach (double s in scores) squares += (s - mean) * (s - mean);
+        double sd = Math.Sqrt(squares / Math.Max(1, P - 1));
+        int L = prov.LeverCount;
         for (int p = 0; p < P; p++)
         {
             string evt = "none";
@@ -314,8 +320,11 @@ public sealed partial class Simulation
                 prov.OfficialScoreSum[p] = 0;
                 prov.ExperimentLever[p] = -1;
             }
+            // The record's levers live in a buffer reused every year end (records are valid until the next step).
+            var levers = new ArraySegment<double>(os.RecordLevers, p * L, L);
+            prov.Levers(p).CopyTo(levers);
             OfficialRecords.Add(new OfficialRecord(Step, p, officialId, prov.Rule[p], quarters, scores[p],
-                gdpGrowth[p], incomeGrowth[p], evt, probability, prov.Levers(p).ToArray()));
+                gdpGrowth[p], incomeGrowth[p], evt, probability, levers));
         }
     }
 }

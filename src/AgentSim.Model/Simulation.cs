@@ -13,8 +13,11 @@ public sealed partial class Simulation : IDisposable
 {
     private readonly WorkerPool _pool;
     private readonly FirmKernels _kernels;
+    private readonly Reference.PlainFirmPhases? _plain;   // set only for the plain reference engine
 
-    public Simulation(SimulationConfig config, IReadOnlyList<ProvinceRow> provinces, int threads = 0)
+    /// <param name="engine">Which implementation runs the firm phases: the struct-of-arrays kernels (the engine), or the
+    /// plain one-object-per-firm reference used to check and benchmark it. The rest of a quarter is shared.</param>
+    public Simulation(SimulationConfig config, IReadOnlyList<ProvinceRow> provinces, int threads = 0, FirmEngine engine = FirmEngine.StructOfArrays)
     {
         Config = config;
         Industry = new IndustryParameters(config.Industries);
@@ -26,6 +29,10 @@ public sealed partial class Simulation : IDisposable
         ProvinceRows = provinces;
         _pool = new WorkerPool(threads > 0 ? threads : config.Threads);
         Initialisation.Populate(this);
+        // Room for the free slots of a few quarters of exits, so the queue does not grow in steady state.
+        FreeSlots.EnsureCapacity(Math.Max(1024, config.Firms / 4));
+        // The plain engine takes the firms over as objects and empties the arrays, before the kernels size their buffers.
+        if (engine == FirmEngine.Plain) _plain = new Reference.PlainFirmPhases(this);
         _kernels = new FirmKernels(this);
         Step = -config.BurnIn;
     }
@@ -37,7 +44,24 @@ public sealed partial class Simulation : IDisposable
     public IndustryState Industries { get; }
     public NationState Nation { get; }
     public IReadOnlyList<ProvinceRow> ProvinceRows { get; }
-    public int Threads => _pool.Threads;
+    public int Threads => _plain is null ? _pool.Threads : 1;
+
+    /// <summary>The firm kernels and the worker pool, for the per-phase benchmarks.</summary>
+    internal FirmKernels Kernels => _kernels;
+    internal WorkerPool Pool => _pool;
+
+    /// <summary>Which implementation runs the firm phases.</summary>
+    public FirmEngine Engine => _plain is null ? FirmEngine.StructOfArrays : FirmEngine.Plain;
+
+    /// <summary>Alive firms (either engine).</summary>
+    public int AliveFirms => _plain?.AliveFirms ?? CountAliveSlots();
+
+    private int CountAliveSlots()
+    {
+        int alive = 0;
+        for (int i = 0; i < Firms.Count; i++) alive += Firms.Alive[i];
+        return alive;
+    }
 
     /// <summary>The step the next call to <see cref="Advance"/> runs; negative during the burn-in.</summary>
     public int Step { get; private set; }
@@ -72,17 +96,26 @@ public sealed partial class Simulation : IDisposable
         OfficialRecords.Clear();
         ApplyRuleSchedule();
         UpdateLearningCurves();
-        _kernels.RunProductionAndPricing(_pool);
+        if (_plain is null) _kernels.RunProductionAndPricing(_pool); else _plain.ProductionAndPricing(_kernels);
         long t1 = Stopwatch.GetTimestamp();
         ComputeDemand();
-        _kernels.RunMarketClearing(_pool);
+        if (_plain is null) _kernels.RunMarketClearing(_pool); else _plain.MarketClearing(_kernels);
         long t2 = Stopwatch.GetTimestamp();
-        _kernels.RunAccountsAndInvestment(_pool);
+        if (_plain is null) _kernels.RunAccountsAndInvestment(_pool); else _plain.AccountsAndInvestment(_kernels);
         long t3 = Stopwatch.GetTimestamp();
-        ResolveDistress();
-        RunEntry();
+        if (_plain is null)
+        {
+            ResolveDistress();
+            RunEntry();
+        }
+        else
+        {
+            ResetQuarterFlows();
+            _plain.ResolveDistress();
+            _plain.RunEntry();
+        }
         long t4 = Stopwatch.GetTimestamp();
-        _kernels.RunObservation(_pool);
+        if (_plain is null) _kernels.RunObservation(_pool); else _plain.Observation(_kernels);
         long t5 = Stopwatch.GetTimestamp();
         ComputeIndustryIndicators();
         ComputeProvincesAndNation();
@@ -120,4 +153,14 @@ public sealed partial class Simulation : IDisposable
     }
 
     internal double Lever(int province, int lever) => Provinces.LeverValues[province * Provinces.LeverCount + lever];
+}
+
+/// <summary>Implementations of the firm phases; see <see cref="Simulation(SimulationConfig, IReadOnlyList{ProvinceRow}, int, FirmEngine)"/>.</summary>
+public enum FirmEngine
+{
+    /// <summary>Struct-of-arrays kernels over fixed chunks, parallel, deterministic for any thread count.</summary>
+    StructOfArrays,
+
+    /// <summary>The plain reference: one object per firm in a list, straightforward single-threaded loops.</summary>
+    Plain,
 }

@@ -67,6 +67,34 @@ public sealed class FirmArrays
         Array.Resize(ref SmoothedProfitRate, n);
     }
 
+    /// <summary>Drops every array (the plain reference engine keeps its firms as objects instead).</summary>
+    public void Release()
+    {
+        Count = 0;
+        Province = [];
+        Industry = [];
+        Alive = [];
+        StateOwned = [];
+        SoldOut = [];
+        NegativeEquityQuarters = [];
+        Bailouts = [];
+        Age = [];
+        Capacity = [];
+        Pipeline = [];
+        CostFactor = [];
+        Markup = [];
+        Price = [];
+        ExpectedDemand = [];
+        Output = [];
+        Inventory = [];
+        Sales = [];
+        Cash = [];
+        Debt = [];
+        Profit = [];
+        SmoothedUtilisation = [];
+        SmoothedProfitRate = [];
+    }
+
     /// <summary>Clears a slot so a dead firm leaves no state behind.</summary>
     public void ClearSlot(int i)
     {
