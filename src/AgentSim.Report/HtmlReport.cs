@@ -16,7 +16,8 @@ public static class HtmlReport
         IReadOnlyList<Chart> Charts,
         IReadOnlyList<HeadlineRow> Headlines,
         SweepData? Sweep,
-        IReadOnlyDictionary<string, string> Manifest);
+        IReadOnlyDictionary<string, string> Manifest,
+        Frame? Signature = null);
 
     private const string Style =
         """
@@ -50,6 +51,7 @@ public static class HtmlReport
 
         html.Append("<h2 id=\"headlines\">Headline indicators</h2>\n");
         html.Append(HeadlineTable(c));
+        if (c.Signature is { Rows: > 0 } signature) html.Append(SignatureTable(signature));
 
         html.Append("<nav><ol>\n");
         foreach (var chart in c.Charts) html.Append($"<li><a href=\"#{E(chart.Id)}\">{E(chart.Title)}</a></li>\n");
@@ -103,6 +105,30 @@ public static class HtmlReport
         if (m.TryGetValue("git_commit", out var commit) && commit.Length >= 7) parts.Add($"commit {commit[..7]}");
         parts.Add($"generated {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC");
         return string.Join(" · ", parts);
+    }
+
+    /// <summary>The comparison's checks of MODEL.md section 6, as <c>compare</c> printed and wrote them.</summary>
+    private static string SignatureTable(Frame f)
+    {
+        var html = new StringBuilder();
+        var ids = f.Strings("id");
+        var criteria = f.Strings("criterion");
+        var scenarios = f.Strings("scenario");
+        var means = f.Doubles("mean");
+        var lows = f.Doubles("ci_low");
+        var highs = f.Doubles("ci_high");
+        var holds = f.Bools("holds");
+        html.Append(Inv($"<h2 id=\"signature\">Signature results: {holds.Count(h => h)} of {f.Rows} criteria hold</h2>\n"));
+        html.Append("<table>\n<thead><tr><th>id</th><th>criterion (MODEL.md section 6; C: calibration bands)</th><th>scenario</th><th>value [95% CI]</th><th>holds</th></tr></thead>\n<tbody>\n");
+        for (int r = 0; r < f.Rows; r++)
+        {
+            string value = ids[r] == "S2b"
+                ? Inv($"{means[r]:G4} (shortest {lows[r]:G4})")
+                : Inv($"{means[r]:G4} [{lows[r]:G4}, {highs[r]:G4}]");
+            html.Append($"<tr><td>{E(ids[r])}</td><td>{E(criteria[r])}</td><td>{E(scenarios[r])}</td><td>{E(value)}</td><td>{(holds[r] ? "yes" : "<strong>no</strong>")}</td></tr>\n");
+        }
+        html.Append("</tbody>\n</table>\n");
+        return html.ToString();
     }
 
     private static string HeadlineTable(Content c)

@@ -86,7 +86,10 @@ public static class ReportBuilder
         Directory.CreateDirectory(output);
         RemoveStaleCharts(output, charts);
         foreach (var chart in charts) File.WriteAllBytes(Path.Combine(output, chart.FileName), chart.Png);
-        string html = HtmlReport.Write(new HtmlReport.Content(layout, groups, charts, headlines, sweep, Manifest(groups[0].First.Directory)));
+        var signature = layout.SignatureFile is { } file
+            ? Frame.Query($"SELECT * FROM read_parquet({Frame.Literal(file)}, file_row_number = true) ORDER BY file_row_number")
+            : null;
+        string html = HtmlReport.Write(new HtmlReport.Content(layout, groups, charts, headlines, sweep, Manifest(groups[0].First.Directory), signature));
         string htmlPath = Path.Combine(output, HtmlFileName);
         string temp = htmlPath + ".tmp";
         File.WriteAllText(temp, html);

@@ -46,6 +46,9 @@ public sealed class ReportLayout
     /// <summary>The sweep's (or comparison's) summary.parquet, when there is one.</summary>
     public string? SummaryFile { get; init; }
 
+    /// <summary>A comparison's signature.parquet (the checks of MODEL.md section 6), when there is one.</summary>
+    public string? SignatureFile { get; init; }
+
     public int RunCount => Groups.Sum(g => g.Runs.Count);
 
     public static bool IsRunDirectory(string path) => RequiredTables.All(t => File.Exists(System.IO.Path.Combine(path, t)));
@@ -98,7 +101,12 @@ public sealed class ReportLayout
                 .ToList();
             // Scenario order as in the comparison's summary (the reference first) when it is readable; else by name.
             groups = OrderScenarios(groups, summary);
-            return new ReportLayout { Kind = ReportKind.Comparison, Groups = groups, Inputs = inputs, SummaryFile = summary };
+            string signature = System.IO.Path.Combine(single, "signature.parquet");
+            return new ReportLayout
+            {
+                Kind = ReportKind.Comparison, Groups = groups, Inputs = inputs, SummaryFile = summary,
+                SignatureFile = File.Exists(signature) ? signature : null,
+            };
         }
         var group = new RunGroup(DisplayName(single), Order(all));
         return new ReportLayout

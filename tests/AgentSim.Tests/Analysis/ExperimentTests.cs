@@ -100,6 +100,24 @@ public sealed class CompareCommandTests : IDisposable
     }
 
     [Fact]
+    public void Compare_report_shows_the_signature_checks()
+    {
+        string baseline = Path.Combine(RunFixtures.RepositoryRoot, "configs", "baseline.yaml");
+        string household = Path.Combine(RunFixtures.RepositoryRoot, "configs", "household-income.yaml");
+        string output = _dir.File("cmp-report");
+        var stderr = new StringWriter();
+        int code = CliApp.Run(["compare", baseline, household, "--replicates", "2", "--firms", "1500", "--steps", "8", "--set", "burn_in=2",
+            "--tables", "--report", "--out", output], new StringWriter(), stderr);
+        Assert.True(code == ExitCodes.Success, stderr.ToString());
+        string html = File.ReadAllText(Path.Combine(output, "report", "report.html"));
+        var signature = ParquetReadBack.ReadWithParquetSharp(Path.Combine(output, "signature.parquet"));
+        int held = signature["holds"].Cast<bool>().Count(h => h);
+        Assert.Contains($"Signature results: {held} of {signature["id"].Length} criteria hold", html);
+        Assert.Contains("<td>S1c</td>", html);
+        Assert.Contains("<td>C1</td>", html);
+    }
+
+    [Fact]
     public void Compare_without_a_baseline_first_evaluates_no_criteria_against_it()
     {
         string household = Path.Combine(RunFixtures.RepositoryRoot, "configs", "household-income.yaml");
