@@ -143,6 +143,8 @@ static void Evaluate(Dictionary<(string, int), RunRecord> r, string[] scenarios,
     Info("   per-replicate DiD", s => DiD(Pi(s)), "E2");
     Info("   same DiD in baseline (placebo)", s => DiD(B(s)), "E2");
     Crit("S4b pilot capex subsidy DiD (after-before) < 0", s => Pi(s).LeverDiD(sw, RunRecord.LeverCapexMean), v => v < 0);
+    Info("   pilot capex subsidy spending / GDP DiD", s => Pi(s).SpendDiD(sw, Pi(s).CapexSpend), "E2");
+    Info("   pilot bailout spending / GDP DiD", s => Pi(s).SpendDiD(sw, Pi(s).BailoutSpend), "E2");
     Crit("S4c pilot bailout propensity DiD < 0", s => Pi(s).LeverDiD(sw, RunRecord.LeverBailout), v => v < 0);
     Info("   pilot welfare DiD", s => Pi(s).LeverDiD(sw, RunRecord.LeverWelfare));
     Info("   pilot strategic capex DiD", s => Pi(s).LeverDiD(sw, RunRecord.LeverCapexStrategic));
@@ -235,6 +237,7 @@ sealed class RunRecord
     public double[][] Exports = [], Price = [], Util = [], Demand = [];
     public double[][] IncomePc = [];   // [step][province] real per-capita income
     public double[][] Levers = [];     // [step][province * L + lever]
+    public double[][] CapexSpend = [], BailoutSpend = [];  // [step][province] local capex subsidies, bailouts / GDP
     public bool[] Pilot = [];
     public string[] IndustryNames = [];
     public bool[] Strategic = [];
@@ -259,6 +262,7 @@ sealed class RunRecord
         rec.Demand = Enumerable.Range(0, S).Select(_ => new double[T]).ToArray();
         rec.IncomePc = new double[T + 1][];
         rec.Levers = new double[T][];
+        rec.CapexSpend = new double[T][]; rec.BailoutSpend = new double[T][];
         var n = sim.Nation; var ind = sim.Industries; var prov = sim.Provinces;
         double profitS = 0, revenueS = 0;
         while (sim.Step < T)
@@ -278,6 +282,8 @@ sealed class RunRecord
             if (st < 0) continue;
             rec.IncomePc[st + 1] = (double[])prov.IncomePerCapitaReal.Clone();
             rec.Levers[st] = (double[])prov.LeverValues.Clone();
+            rec.CapexSpend[st] = Enumerable.Range(0, P).Select(p => prov.CapexSubsidiesLocal[p] / prov.GdpExpenditure[p]).ToArray();
+            rec.BailoutSpend[st] = Enumerable.Range(0, P).Select(p => prov.Bailouts[p] / prov.GdpExpenditure[p]).ToArray();
             double so = 0, sc = 0, oo = 0, oc = 0;
             for (int s = 0; s < S; s++)
             {
@@ -344,6 +350,20 @@ sealed class RunRecord
     }
 
     /// <summary>(pilot mean over steps after the switch - pilot at the switch) - the same for non-pilots.</summary>
+    /// <summary>DiD of a spending share of GDP: pilots minus non-pilots, mean after the switch minus the 8 quarters before.</summary>
+    public double SpendDiD(int switchStep, double[][] x)
+    {
+        double Group(bool g, int a, int b)
+        {
+            double sum = 0; int count = 0;
+            for (int t = a; t <= b; t++)
+                for (int p = 0; p < Pilot.Length; p++) if (Pilot[p] == g) { sum += x[t][p]; count++; }
+            return sum / count;
+        }
+        return (Group(true, switchStep, Steps - 1) - Group(true, switchStep - 8, switchStep - 1))
+               - (Group(false, switchStep, Steps - 1) - Group(false, switchStep - 8, switchStep - 1));
+    }
+
     public double LeverDiD(int switchStep, int which)
     {
         double Group(bool g, int a, int b)
