@@ -130,7 +130,6 @@ public sealed partial class Simulation
         var k = _kernels;
         var f = Firms;
         var prov = Provinces;
-        var cfg = Config;
         int S = Industry.Count;
         Span<double> output = stackalloc double[S];
         Span<double> firms = stackalloc double[S];
@@ -139,11 +138,6 @@ public sealed partial class Simulation
         for (int c = 0; c < k.Chunks; c++)
             for (int cell = 0; cell < prov.Count * S; cell++)
                 firms[cell % S] += k.CellCounts[c * prov.Count * S + cell];
-        int bailoutLever = LeverLayout.BailoutPropensity(S);
-        double threshold = cfg.EntryExit.BailoutThreshold;
-        double topUpQuarters = cfg.EntryExit.BailoutCashQuarters;
-        double lgfvShare = cfg.EntryExit.LgfvLossShare;
-        double maxDebtRatio = cfg.Government.MaxDebtRatioForBailouts;
         for (int c = 0; c < k.Chunks; c++)
         {
             int n = k.DistressedCount[c];
@@ -153,26 +147,14 @@ public sealed partial class Simulation
                 int s = f.Industry[i], p = f.Province[i];
                 double meanOutput = firms[s] > 0 ? output[s] / firms[s] : 0;
                 double jobsWeight = meanOutput > 0 ? f.Output[i] / meanOutput : 1;
-                double debtRatio = prov.LocalDebt[p] / (4 * prov.PreviousGdp[p]);
-                bool rescue = cfg.Mechanisms.SoftBudget
-                              && Lever(p, bailoutLever) * jobsWeight > threshold
-                              && debtRatio < maxDebtRatio;
-                if (rescue)
+                if (GrantsBailout(p, jobsWeight))
                 {
-                    double wageBill = Industry.LabourPerUnit[s] * Industries.CostIndex[s] * f.Output[i] * Industry.Wage[s];
-                    double amount = -f.Cash[i] + topUpQuarters * wageBill;
-                    f.Cash[i] += amount;
+                    f.Cash[i] += BookBailout(p, s, f.Output[i], f.Cash[i]);
                     if (f.Bailouts[i] < short.MaxValue) f.Bailouts[i]++;
-                    prov.Bailouts[p] += amount;
-                    prov.BailoutCount[p] += 1;
                 }
                 else
                 {
-                    double writeOff = f.Debt[i] - f.Cash[i];
-                    prov.WriteOffs[p] += writeOff;
-                    prov.LgfvLosses[p] += lgfvShare * writeOff;
-                    prov.Exits[p] += 1;
-                    Industries.Exits[s] += 1;
+                    BookExit(p, s, f.Debt[i], f.Cash[i]);
                     f.ClearSlot(i);
                     FreeSlots.Enqueue(i);
                 }
@@ -191,9 +173,7 @@ public sealed partial class Simulation
         var prov = Provinces;
         var ind = Industries;
         var cfg = Config;
-        var ee = cfg.EntryExit;
         var fb = cfg.FirmBehaviour;
-        var gov = cfg.Government;
         int S = Industry.Count, P = prov.Count;
         Array.Clear(prov.CellFirms);
         for (int c = 0; c < k.Chunks; c++)
@@ -203,13 +183,7 @@ public sealed partial class Simulation
         for (int p = 0; p < P; p++)
         for (int s = 0; s < S; s++)
         {
-            int cell = p * S + s;
-            double incumbents = Math.Max(1, prov.CellFirms[cell]);
-            double subsidy = Lever(p, s);
-            double profitGap = ind.Firms[s] > 0 ? ind.ProfitRateSum[s] / ind.Firms[s] - fb.LoanRate : 0;
-            double rate = ee.BaseEntryRate * Math.Exp(Math.Min(5, ee.EntryProfitSensitivity * profitGap + ee.EntrySubsidySensitivity * subsidy));
-            var rng = new CounterRng((ulong)cfg.Seed, RngStreams.Entry, Step, cell);
-            int entrants = rng.NextPoisson(Math.Min(rate, 0.2) * incumbents);
+            int entrants = Entrants(p, s);
             var icfg = cfg.Industries[s];
             for (int e = 0; e < entrants; e++)
             {
@@ -217,11 +191,7 @@ public sealed partial class Simulation
                 f.EnsureCapacity(f.Count, f.PipelineLength);
                 var frng = new CounterRng((ulong)cfg.Seed, RngStreams.EntrantFirm, Step, i);
                 double sigma = icfg.CostDispersion;
-                double size = ee.EntrantRelativeSize * Math.Max(ind.MeanCapacityPerFirm[s], 1e-9);
-                double capex = size * icfg.CapitalPerUnit * ind.CapitalCostIndex[s];
-                double subsidyPaid = subsidy * capex;
-                double equity = ee.EntrantEquityShare * capex + ee.EntrantWorkingCashQuarters * size * ind.LastPrice[s];
-                double loan = Math.Max(0, capex - subsidyPaid - ee.EntrantEquityShare * capex);
+                var (size, capex, subsidyPaid, equity, loan) = EntrantTerms(p, s);
                 f.ClearSlot(i);
                 f.Province[i] = p;
                 f.Industry[i] = (byte)s;
@@ -236,18 +206,91 @@ public sealed partial class Simulation
                 f.SmoothedUtilisation[i] = fb.TargetUtilisation;
                 f.SmoothedProfitRate[i] = fb.LoanRate;
                 f.Pipeline[i * f.PipelineLength + Initialisation.Mod(Step + icfg.BuildLag, f.PipelineLength)] = size;
-                bool strategic = icfg.Strategic;
-                prov.FirmCapex[p] += capex;
-                prov.CapexToConstruction[p] += capex * (1 - gov.LandShareOfCapex);
-                prov.LandSales[p] += capex * gov.LandShareOfCapex;
-                prov.CapexSubsidiesLocal[p] += strategic ? subsidyPaid * (1 - gov.StrategicCofunding) : subsidyPaid;
-                prov.CapexSubsidiesCentral[p] += strategic ? subsidyPaid * gov.StrategicCofunding : 0;
-                prov.FirmEquityInjections[p] += equity;
-                prov.Entries[p] += 1;
-                ind.Entries[s] += 1;
-                ind.CapacityOrdered[s] += size;
+                BookEntrant(p, s, size, capex, subsidyPaid, equity);
             }
         }
+    }
+
+    /// <summary>
+    /// Phase 9's decision, shared by both engines: the province rescues a firm that cannot pay when its bailout lever
+    /// times the firm's employment weight beats the threshold and its debt leaves room (soft budgets on).
+    /// </summary>
+    internal bool GrantsBailout(int p, double jobsWeight)
+    {
+        var cfg = Config;
+        double debtRatio = Provinces.LocalDebt[p] / (4 * Provinces.PreviousGdp[p]);
+        return cfg.Mechanisms.SoftBudget
+               && Lever(p, LeverLayout.BailoutPropensity(Industry.Count)) * jobsWeight > cfg.EntryExit.BailoutThreshold
+               && debtRatio < cfg.Government.MaxDebtRatioForBailouts;
+    }
+
+    /// <summary>Books a rescue to the province and returns the cash it injects: the shortfall plus bailout_cash_quarters of wages.</summary>
+    internal double BookBailout(int p, int s, double output, double cash)
+    {
+        double wageBill = Industry.LabourPerUnit[s] * Industries.CostIndex[s] * output * Industry.Wage[s];
+        double amount = -cash + Config.EntryExit.BailoutCashQuarters * wageBill;
+        Provinces.Bailouts[p] += amount;
+        Provinces.BailoutCount[p] += 1;
+        return amount;
+    }
+
+    /// <summary>Books an exit: the unpaid debt is written off by the bank, a share of it falls on the province's financing vehicle.</summary>
+    internal void BookExit(int p, int s, double debt, double cash)
+    {
+        double writeOff = debt - cash;
+        Provinces.WriteOffs[p] += writeOff;
+        Provinces.LgfvLosses[p] += Config.EntryExit.LgfvLossShare * writeOff;
+        Provinces.Exits[p] += 1;
+        Industries.Exits[s] += 1;
+    }
+
+    /// <summary>
+    /// Phase 10's count, shared by both engines: entrants to a (province, industry) cell this quarter, a Poisson draw
+    /// whose rate rises with the industry's profit rate and the province's capex subsidy. Needs CellFirms set.
+    /// </summary>
+    internal int Entrants(int p, int s)
+    {
+        var cfg = Config;
+        var ee = cfg.EntryExit;
+        var ind = Industries;
+        int cell = p * Industry.Count + s;
+        double incumbents = Math.Max(1, Provinces.CellFirms[cell]);
+        double subsidy = Lever(p, s);
+        double profitGap = ind.Firms[s] > 0 ? ind.ProfitRateSum[s] / ind.Firms[s] - cfg.FirmBehaviour.LoanRate : 0;
+        double rate = ee.BaseEntryRate * Math.Exp(Math.Min(5, ee.EntryProfitSensitivity * profitGap + ee.EntrySubsidySensitivity * subsidy));
+        var rng = new CounterRng((ulong)cfg.Seed, RngStreams.Entry, Step, cell);
+        return rng.NextPoisson(Math.Min(rate, 0.2) * incumbents);
+    }
+
+    /// <summary>An entrant's size (capacity units) and financing (CNY bn): capex, the province's subsidy, owners' equity, bank loan.</summary>
+    internal (double Size, double Capex, double SubsidyPaid, double Equity, double Loan) EntrantTerms(int p, int s)
+    {
+        var ee = Config.EntryExit;
+        var icfg = Config.Industries[s];
+        var ind = Industries;
+        double size = ee.EntrantRelativeSize * Math.Max(ind.MeanCapacityPerFirm[s], 1e-9);
+        double capex = size * icfg.CapitalPerUnit * ind.CapitalCostIndex[s];
+        double subsidyPaid = Lever(p, s) * capex;
+        double equity = ee.EntrantEquityShare * capex + ee.EntrantWorkingCashQuarters * size * ind.LastPrice[s];
+        double loan = Math.Max(0, capex - subsidyPaid - ee.EntrantEquityShare * capex);
+        return (size, capex, subsidyPaid, equity, loan);
+    }
+
+    /// <summary>Books an entrant's capex, land purchase, subsidy (co-funded by the centre for strategic industries) and equity.</summary>
+    internal void BookEntrant(int p, int s, double size, double capex, double subsidyPaid, double equity)
+    {
+        var gov = Config.Government;
+        var prov = Provinces;
+        bool strategic = Config.Industries[s].Strategic;
+        prov.FirmCapex[p] += capex;
+        prov.CapexToConstruction[p] += capex * (1 - gov.LandShareOfCapex);
+        prov.LandSales[p] += capex * gov.LandShareOfCapex;
+        prov.CapexSubsidiesLocal[p] += strategic ? subsidyPaid * (1 - gov.StrategicCofunding) : subsidyPaid;
+        prov.CapexSubsidiesCentral[p] += strategic ? subsidyPaid * gov.StrategicCofunding : 0;
+        prov.FirmEquityInjections[p] += equity;
+        prov.Entries[p] += 1;
+        Industries.Entries[s] += 1;
+        Industries.CapacityOrdered[s] += size;
     }
 
     /// <summary>Industry aggregates, price indices and the learning-curve experience for next quarter.</summary>

@@ -300,10 +300,7 @@ internal sealed class PlainFirmPhases
     public void ResolveDistress()
     {
         var sim = _sim;
-        var cfg = sim.Config;
-        var prov = sim.Provinces;
-        var par = sim.Industry;
-        int S = par.Count;
+        int S = sim.Industry.Count;
         var firmsPerIndustry = new double[S];
         for (int cell = 0; cell < _cellFirms.Length; cell++) firmsPerIndustry[cell % S] += _cellFirms[cell];
         foreach (var firm in _distressed)
@@ -311,26 +308,14 @@ internal sealed class PlainFirmPhases
             int s = firm.Industry, p = firm.Province;
             double meanOutput = firmsPerIndustry[s] > 0 ? _industryOutput[s] / firmsPerIndustry[s] : 0;
             double jobsWeight = meanOutput > 0 ? firm.Output / meanOutput : 1;
-            double debtRatio = prov.LocalDebt[p] / (4 * prov.PreviousGdp[p]);
-            bool rescue = cfg.Mechanisms.SoftBudget
-                          && sim.Lever(p, LeverLayout.BailoutPropensity(S)) * jobsWeight > cfg.EntryExit.BailoutThreshold
-                          && debtRatio < cfg.Government.MaxDebtRatioForBailouts;
-            if (rescue)
+            if (sim.GrantsBailout(p, jobsWeight))
             {
-                double wageBill = par.LabourPerUnit[s] * sim.Industries.CostIndex[s] * firm.Output * par.Wage[s];
-                double amount = -firm.Cash + cfg.EntryExit.BailoutCashQuarters * wageBill;
-                firm.Cash += amount;
+                firm.Cash += sim.BookBailout(p, s, firm.Output, firm.Cash);
                 if (firm.Bailouts < short.MaxValue) firm.Bailouts++;
-                prov.Bailouts[p] += amount;
-                prov.BailoutCount[p] += 1;
             }
             else
             {
-                double writeOff = firm.Debt - firm.Cash;
-                prov.WriteOffs[p] += writeOff;
-                prov.LgfvLosses[p] += cfg.EntryExit.LgfvLossShare * writeOff;
-                prov.Exits[p] += 1;
-                sim.Industries.Exits[s] += 1;
+                sim.BookExit(p, s, firm.Debt, firm.Cash);
                 firm.Clear();
                 sim.FreeSlots.Enqueue(firm.Slot);
             }
@@ -342,9 +327,7 @@ internal sealed class PlainFirmPhases
     {
         var sim = _sim;
         var cfg = sim.Config;
-        var ee = cfg.EntryExit;
         var fb = cfg.FirmBehaviour;
-        var gov = cfg.Government;
         var prov = sim.Provinces;
         var ind = sim.Industries;
         int S = sim.Industry.Count, P = prov.Count;
@@ -353,24 +336,14 @@ internal sealed class PlainFirmPhases
         for (int p = 0; p < P; p++)
         for (int s = 0; s < S; s++)
         {
-            int cell = p * S + s;
-            double incumbents = Math.Max(1, prov.CellFirms[cell]);
-            double subsidy = sim.Lever(p, s);
-            double profitGap = ind.Firms[s] > 0 ? ind.ProfitRateSum[s] / ind.Firms[s] - fb.LoanRate : 0;
-            double rate = ee.BaseEntryRate * Math.Exp(Math.Min(5, ee.EntryProfitSensitivity * profitGap + ee.EntrySubsidySensitivity * subsidy));
-            var rng = new CounterRng((ulong)cfg.Seed, RngStreams.Entry, sim.Step, cell);
-            int entrants = rng.NextPoisson(Math.Min(rate, 0.2) * incumbents);
+            int entrants = sim.Entrants(p, s);
             var icfg = cfg.Industries[s];
             for (int e = 0; e < entrants; e++)
             {
                 int slot = sim.FreeSlots.Count > 0 ? sim.FreeSlots.Dequeue() : _firms.Count;
                 var frng = new CounterRng((ulong)cfg.Seed, RngStreams.EntrantFirm, sim.Step, slot);
                 double sigma = icfg.CostDispersion;
-                double size = ee.EntrantRelativeSize * Math.Max(ind.MeanCapacityPerFirm[s], 1e-9);
-                double capex = size * icfg.CapitalPerUnit * ind.CapitalCostIndex[s];
-                double subsidyPaid = subsidy * capex;
-                double equity = ee.EntrantEquityShare * capex + ee.EntrantWorkingCashQuarters * size * ind.LastPrice[s];
-                double loan = Math.Max(0, capex - subsidyPaid - ee.EntrantEquityShare * capex);
+                var (size, capex, subsidyPaid, equity, loan) = sim.EntrantTerms(p, s);
                 var firm = new Firm
                 {
                     Slot = slot,
@@ -392,16 +365,7 @@ internal sealed class PlainFirmPhases
                 if (slot == _firms.Count) _firms.Add(firm);
                 else _firms[slot] = firm;
 
-                bool strategic = icfg.Strategic;
-                prov.FirmCapex[p] += capex;
-                prov.CapexToConstruction[p] += capex * (1 - gov.LandShareOfCapex);
-                prov.LandSales[p] += capex * gov.LandShareOfCapex;
-                prov.CapexSubsidiesLocal[p] += strategic ? subsidyPaid * (1 - gov.StrategicCofunding) : subsidyPaid;
-                prov.CapexSubsidiesCentral[p] += strategic ? subsidyPaid * gov.StrategicCofunding : 0;
-                prov.FirmEquityInjections[p] += equity;
-                prov.Entries[p] += 1;
-                ind.Entries[s] += 1;
-                ind.CapacityOrdered[s] += size;
+                sim.BookEntrant(p, s, size, capex, subsidyPaid, equity);
             }
         }
     }
