@@ -82,11 +82,7 @@ internal static class AblateCommand
 
     private static void Print(TextWriter stdout, List<(string Label, string Scenario, ReplicateStatistic Stat, bool Paired)> rows, int replicates)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 200;
+        var console = PlainConsole.Create(stdout, 200);
         // One row per indicator, one column per variant: the effect of switching a mechanism off reads across a row.
         var variants = rows.Select(r => r.Label).Distinct().ToList();
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"Ablation: mean over {replicates} replicates"));

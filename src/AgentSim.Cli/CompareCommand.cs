@@ -103,15 +103,8 @@ internal static class CompareCommand
 
     private static void Print(TextWriter stdout, CompareResult result, string output)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(stdout),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
         // One row per indicator: wide enough for five scenarios without wrapping.
-        console.Profile.Width = Math.Max(120, 42 + 30 * result.Scenarios.Count);
+        var console = PlainConsole.Create(stdout, Math.Max(120, 42 + 30 * result.Scenarios.Count));
         var table = new Table().Border(TableBorder.Rounded)
             .Title(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"Indicators: mean [95% CI] over {result.Replicates} replicates")));
         table.AddColumn(new TableColumn("indicator").NoWrap());
@@ -149,14 +142,7 @@ internal static class CompareCommand
             stdout.WriteLine("signature results: none evaluated (they need a baseline scenario, on the GDP rule, as the first config)");
             return;
         }
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(stdout),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 160;
+        var console = PlainConsole.Create(stdout, 160);
         var table = new Table().Border(TableBorder.Rounded).Title("Signature results (MODEL.md section 6) and calibration bands");
         table.AddColumn(new TableColumn("id").NoWrap());
         table.AddColumn(new TableColumn("criterion"));

@@ -303,14 +303,7 @@ internal static class SweepCommand
         string[] shown = [Indicators.ConsumptionShareEnd, Indicators.StrategicUtilisationEnd, Indicators.ZombieShareEnd, Indicators.PilotIncomeDid];
         var records = complete.Select(r => (Run: r, Record: SweepDirectory.ReadRecord(directory.FinalPath(r)))).Where(x => x.Record is not null).ToList();
         var present = shown.Where(name => records.Any(x => x.Record!.Indicators.Any(i => i.Name == name))).ToList();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(stdout),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 160;
+        var console = PlainConsole.Create(stdout, 160);
         var table = new Table().Border(TableBorder.Rounded).Title("Mean over replicates, by point");
         foreach (var column in plan.Columns)
             table.AddColumn(Markup.Escape(column.Name));
