@@ -187,8 +187,15 @@ public sealed partial class Simulation
         if (move < 2)
         {
             bool strategicGroup = move == 0;
-            var (min0, max0) = LeverRange(0);
-            double delta = direction * oc.ExperimentSize * (max0 - min0);
+            // The step is a share of the group's own range: the central cap narrows only the non-strategic one.
+            double delta = 0;
+            for (int s = 0; s < S; s++)
+            {
+                if (Industry.Strategic[s] != strategicGroup) continue;
+                var (min, max) = LeverRange(s);
+                delta = Math.Max(delta, oc.ExperimentSize * (max - min));
+            }
+            delta *= direction;
             for (int s = 0; s < S; s++)
             {
                 if (Industry.Strategic[s] != strategicGroup) continue;
