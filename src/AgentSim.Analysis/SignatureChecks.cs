@@ -88,8 +88,9 @@ public static class SignatureChecks
 
         var P = ScenarioRole.Pilot;
         Add("S4a", "pilot DiD of per-capita income growth > 0 (CI excludes 0)", P, Own(P, Indicators.PilotIncomeDid), s => s.Low > 0);
-        Add("S4b", "pilots cut capex subsidies (DiD of the lever)", P, Own(P, Indicators.PilotCapexSubsidyChange), s => s.Mean < 0);
-        Add("S4c", "pilots cut bailouts (DiD of the lever)", P, Own(P, Indicators.PilotBailoutChange), s => s.Mean < 0);
+        // A cut is shown like the income DiD: the interval must lie below zero, not just the mean.
+        Add("S4b", "pilots cut capex subsidies (DiD of the lever, CI)", P, Own(P, Indicators.PilotCapexSubsidyChange), s => s.High < 0);
+        Add("S4c", "pilots cut bailouts (DiD of the lever, CI)", P, Own(P, Indicators.PilotBailoutChange), s => s.High < 0);
         Add("S4d", "spillover on non-pilot provinces reported", P, VersusBaseline(P, PairedIndicators.NonPilotSpillover), s => double.IsFinite(s.Mean));
 
         var T = ScenarioRole.Tariff;

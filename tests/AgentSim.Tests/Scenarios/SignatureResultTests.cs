@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace AgentSim.Tests.Scenarios;
 
 /// <summary>
-/// The signature results of MODEL.md section 6, with its thresholds, over 10 replicates of the shipped
+/// The signature results of MODEL.md section 6, with its thresholds, over 30 replicates of the shipped
 /// scenarios, evaluated by <see cref="SignatureChecks"/> — the code that <c>agentsim compare</c> prints and
 /// writes to signature.parquet. Means are over replicates; the intervals are 95% Student-t intervals.
 /// </summary>
