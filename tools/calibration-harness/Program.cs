@@ -115,6 +115,12 @@ static void Evaluate(Dictionary<(string, int), RunRecord> r, string[] scenarios,
     Info("   baseline uO last4", s => Last4(B(s).UO));
     Info("   HH uS last4", s => Last4(H(s).US));
     Info("   HH uO last4", s => Last4(H(s).UO));
+    foreach (var (name, which) in new[] { ("strategic capex", RunRecord.LeverCapexStrategic), ("credit easing", RunRecord.LeverCredit),
+                                          ("bailout", RunRecord.LeverBailout), ("welfare", RunRecord.LeverWelfare) })
+    {
+        Info($"   levers at end, {name}: baseline", s => B(s).EndLever(which));
+        Info($"   levers at end, {name}: HH", s => H(s).EndLever(which));
+    }
 
     lines.Add("--- S2 price wars");
     Crit("S2a baseline strategic PPI change over horizon <= -0.15", s => B(s).PpiS[last] / B(s).PpiSStart - 1, v => v <= -0.15);
@@ -334,7 +340,15 @@ sealed class RunRecord
 
     public static bool[]? PlaceboPilots;
 
-    public const int LeverCapexMean = -1, LeverCapexStrategic = -2, LeverBailout = -3, LeverWelfare = -4;
+    public const int LeverCapexMean = -1, LeverCapexStrategic = -2, LeverBailout = -3, LeverWelfare = -4, LeverCredit = -5;
+
+    /// <summary>Mean over provinces of one lever at the last step.</summary>
+    public double EndLever(int which)
+    {
+        double sum = 0;
+        for (int p = 0; p < Pilot.Length; p++) sum += LeverValue(Steps - 1, p, which);
+        return sum / Pilot.Length;
+    }
 
     double LeverValue(int step, int p, int which)
     {
@@ -345,6 +359,7 @@ sealed class RunRecord
             case LeverCapexStrategic: { double s = 0; int c = 0; for (int i = 0; i < S; i++) if (Strategic[i]) { s += lv[p * L + i]; c++; } return s / c; }
             case LeverBailout: return lv[p * L + S + 1];
             case LeverWelfare: return lv[p * L + S + 2];
+            case LeverCredit: return lv[p * L + S + 3];
             default: return lv[p * L + which];
         }
     }
