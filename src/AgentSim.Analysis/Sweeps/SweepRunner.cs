@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using AgentSim.Config;
 using AgentSim.Model;
+using AgentSim.Model.Guards;
 using AgentSim.Model.State;
 using AgentSim.Output;
 using AgentSim.Output.Runs;
@@ -62,6 +64,7 @@ public sealed class SweepRunner
         parallel = Math.Max(1, Math.Min(parallel > 0 ? parallel : cores, Math.Max(1, runs.Count)));
         // With fewer runs at once than cores, each run gets the spare cores as threads; results do not depend on it.
         var threads = Math.Max(1, cores / parallel);
+        EnsureMemoryForRunsAtOnce(runs, parallel, threads);
         var outcomes = new ConcurrentDictionary<string, RunOutcome>(StringComparer.Ordinal);
         var failures = new ConcurrentBag<(PlannedRun, string)>();
         var clock = Stopwatch.StartNew();
@@ -89,6 +92,47 @@ public sealed class SweepRunner
             }).ConfigureAwait(false);
         var ordered = runs.Select(r => r.RunId).Where(outcomes.ContainsKey).ToDictionary(id => id, id => outcomes[id], StringComparer.Ordinal);
         return new SweepBatchResult(ordered, failures.OrderBy(f => f.Item1.Index).ToList());
+    }
+
+    /// <summary>
+    /// Refuses (<see cref="MemoryLimitException"/>) a batch whose <paramref name="parallel"/> largest runs still to do would
+    /// not fit in memory together. Each run also checks itself when it starts; this catches the sum before any starts.
+    /// A run whose config cannot be loaded is left out here: it fails on its own, with its own message.
+    /// </summary>
+    private void EnsureMemoryForRunsAtOnce(IReadOnlyList<PlannedRun> runs, int parallel, int threads)
+    {
+        if (parallel < 2)
+            return;
+        var byPoint = new Dictionary<int, long>();
+        var estimates = new List<long>();
+        foreach (var run in runs)
+        {
+            if (_directory.IsComplete(run))
+                continue;
+            if (!byPoint.TryGetValue(run.Point, out var bytes))
+            {
+                try
+                {
+                    var (config, loaded) = ConfigFor(run, threads);
+                    var provinces = _provinces.GetOrAdd(loaded.ResolvePath(config.Provinces.DataFile), ProvinceData.Load);
+                    bytes = RunWriter.EstimateBytes(config, provinces.Count);
+                }
+                catch (Exception ex) when (ex is ConfigException or InputException or SweepException)
+                {
+                    bytes = 0;
+                }
+                byPoint[run.Point] = bytes;
+            }
+            estimates.Add(bytes);
+        }
+        int atOnce = Math.Min(parallel, estimates.Count);
+        if (atOnce < 2)
+            return;
+        estimates.Sort();
+        long total = 0;
+        for (int i = estimates.Count - atOnce; i < estimates.Count; i++)
+            total = checked(total + estimates[i]);
+        MemoryEstimate.EnsureFits(total, string.Create(CultureInfo.InvariantCulture, $"{atOnce} sweep runs at once (--parallel {parallel})"));
     }
 
     /// <summary>

@@ -1,5 +1,8 @@
 using AgentSim.Analysis.Sweeps;
 using AgentSim.Cli;
+using AgentSim.Config;
+using AgentSim.Model.Guards;
+using AgentSim.Output.Runs;
 using AgentSim.Output;
 using AgentSim.Tests.Output;
 using AgentSim.Tests.Runs;
@@ -41,6 +44,24 @@ public sealed class SweepCliTests : IDisposable
         Assert.StartsWith("error: ", stderr);
         Assert.Single(stderr.TrimEnd().Split('\n'));
         Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public void Runs_that_fit_one_at_a_time_but_not_together_are_refused_before_any_starts()
+    {
+        var config = SweepFixtures.Write(_dir.Path, SweepFixtures.TwoPoints().Replace("firms: 1500", "firms: 2000000"));
+        long one = RunWriter.EstimateBytes(ConfigLoader.Load(config).Config, RunFixtures.Provinces.Count);
+        var output = _dir.File("big");
+        // Room for one run and the runtime, not for two.
+        using (MemoryEstimate.OverrideLimit(one + MemoryEstimate.RuntimeBytes + one / 2))
+        {
+            var (code, _, stderr) = Cli("sweep", config, "--out", output, "--parallel", "2");
+            Assert.Equal(ExitCodes.BadInput, code);
+            Assert.Matches(@"^error: not enough memory for 2 sweep runs at once \(--parallel 2\): it needs about [0-9.]+ [GM]B", stderr);
+            Assert.Contains("fewer runs at once (--parallel)", stderr);
+        }
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFiles(output, "manifest.json", SearchOption.AllDirectories).Any(),
+            "no run may start");
     }
 
     [Fact]
