@@ -187,20 +187,13 @@ public sealed partial class Simulation
         if (move < 2)
         {
             bool strategicGroup = move == 0;
-            // The step is a share of the group's own range: the central cap narrows only the non-strategic one.
-            double delta = 0;
+            // Each lever steps by a share of its own range, as single levers do: the central cap narrows only the
+            // non-strategic ones (sizing the group from one industry's range once shrank the strategic step to 0.024).
             for (int s = 0; s < S; s++)
             {
                 if (Industry.Strategic[s] != strategicGroup) continue;
                 var (min, max) = LeverRange(s);
-                delta = Math.Max(delta, oc.ExperimentSize * (max - min));
-            }
-            delta *= direction;
-            for (int s = 0; s < S; s++)
-            {
-                if (Industry.Strategic[s] != strategicGroup) continue;
-                var (min, max) = LeverRange(s);
-                levers[s] = Math.Clamp(levers[s] + delta, min, max);
+                levers[s] = Math.Clamp(levers[s] + direction * oc.ExperimentSize * (max - min), min, max);
             }
         }
         else
