@@ -5,7 +5,8 @@ public sealed record Indicator(string Name, double Value, string Unit, string Me
 
 /// <summary>
 /// The indicators behind the signature results (MODEL.md section 6), computed from one run's series.
-/// "Start" is the first year after the burn-in, "end" the last year of the horizon.
+/// "Start" is the first year after the burn-in; "end" is the mean over the last five years (20 quarters) of the
+/// horizon (MODEL.md v2 section 6: one final year can sit anywhere in a capacity cycle common to all scenarios).
 /// </summary>
 public static class Indicators
 {
@@ -27,8 +28,14 @@ public static class Indicators
     public const string PilotWelfareChange = "pilot_welfare_share_change_did";
     public const string NonPilotIncomeGrowthChange = "non_pilot_income_growth_change";
 
-    /// <summary>Quarters averaged for "start" and "end" values.</summary>
+    /// <summary>Quarters averaged for "start" values.</summary>
     public const int Year = 4;
+
+    /// <summary>Quarters averaged for "end" values: the last five years (MODEL.md v2 section 6).</summary>
+    public const int EndWindow = 20;
+
+    /// <summary>The "end" window of a run of <paramref name="steps"/> quarters: the last 20, or the second half of a shorter run.</summary>
+    public static (int From, int To) End(int steps) => (steps - Math.Min(EndWindow, steps / 2), steps);
 
     public static List<Indicator> Compute(RunSeries run)
     {
@@ -38,7 +45,7 @@ public static class Indicators
         var strategic = all.Where(s => run.Strategic[s]).ToArray();
         var other = all.Where(s => !run.Strategic[s]).ToArray();
         var start = (0, Year);
-        var end = (T - Year, T);
+        var end = End(T);
         double strategicEnd = Utilisation(run, strategic, end), otherEnd = Utilisation(run, other, end);
         var list = new List<Indicator>
         {
@@ -46,14 +53,14 @@ public static class Indicators
             new(ConsumptionShareStart, Mean(run.ConsumptionShare, start), "fraction", "Household consumption / GDP in the first year."),
             new(InvestmentShareStart, Mean(run.InvestmentShare, start), "fraction", "Investment / GDP in the first year."),
             new(PpiInflationStart, Math.Pow(run.ProducerPriceIndex[Year] / run.ProducerPriceIndex[0], 1.0 / Year) - 1, "fraction per quarter", "Producer-price inflation over the first year."),
-            new(StrategicUtilisationEnd, strategicEnd, "fraction", "Capacity utilisation of strategic industries in the last year."),
-            new(OtherUtilisationEnd, otherEnd, "fraction", "Capacity utilisation of non-strategic industries in the last year."),
-            new(StrategicUtilisationGap, strategicEnd - otherEnd, "fraction", "Strategic minus non-strategic utilisation in the last year."),
+            new(StrategicUtilisationEnd, strategicEnd, "fraction", "Capacity utilisation of strategic industries, mean over the last 20 quarters."),
+            new(OtherUtilisationEnd, otherEnd, "fraction", "Capacity utilisation of non-strategic industries, mean over the last 20 quarters."),
+            new(StrategicUtilisationGap, strategicEnd - otherEnd, "fraction", "Strategic minus non-strategic utilisation, mean over the last 20 quarters."),
             new(StrategicPriceChange, run.StrategicPriceIndex[T - 1] / run.StrategicPriceIndex[0] - 1, "fraction", "Change of the strategic producer price index over the horizon."),
             new(LongestFallingSpell, FallingSpell(run.StrategicPriceIndex), "quarters", "Longest run of consecutive quarters of falling strategic producer prices."),
-            new(StrategicMarginEnd, Margin(run, strategic, end), "fraction", "Profit / revenue of strategic industries in the last year."),
-            new(ZombieShareEnd, run.Zombies[T - 1] / Math.Max(1, run.Firms[T - 1]), "fraction", "Share of firms alive with negative equity for 4+ quarters, at the end."),
-            new(ConsumptionShareEnd, Mean(run.ConsumptionShare, end), "fraction", "Household consumption / GDP in the last year."),
+            new(StrategicMarginEnd, Margin(run, strategic, end), "fraction", "Profit / revenue of strategic industries over the last 20 quarters."),
+            new(ZombieShareEnd, ZombieShare(run, end), "fraction", "Share of firms alive with negative equity for 4+ quarters, mean over the last 20 quarters."),
+            new(ConsumptionShareEnd, Mean(run.ConsumptionShare, end), "fraction", "Household consumption / GDP, mean over the last 20 quarters."),
         };
         if (run.SwitchStep > 0 && run.SwitchStep < T && run.IsPilot.Any(x => x) && run.IsPilot.Any(x => !x))
             list.AddRange(Pilot(run));
@@ -74,16 +81,24 @@ public static class Indicators
             group.Average(p => (Math.Log(run.IncomePerCapitaReal[to - 1][p]) - Math.Log(run.IncomePerCapitaReal[from - 1][p])) / (to - from));
         double pilotChange = Growth(pilots, t0, t0 + window) - Growth(pilots, t0 - window, t0);
         double otherChange = Growth(others, t0, t0 + window) - Growth(others, t0 - window, t0);
+        // Levers: from the switch to the end of the horizon (MODEL.md S4), i.e. the mean over the last 20 quarters
+        // (or the post-switch quarters, if fewer) minus the level the quarter before the switch.
+        int leverFrom = Math.Max(t0, run.Steps - EndWindow);
         double LeverChange(List<double[]> lever, int[] group) =>
-            group.Average(p => lever[t0 + window - 1][p] - lever[t0 - 1][p]);
+            group.Average(p =>
+            {
+                double sum = 0;
+                for (int t = leverFrom; t < run.Steps; t++) sum += lever[t][p];
+                return sum / (run.Steps - leverFrom) - lever[t0 - 1][p];
+            });
         yield return new(PilotIncomeDid, pilotChange - otherChange, "log points per quarter",
             "Difference in differences of per-capita real household income growth: pilots minus non-pilots, after the switch minus before.");
         yield return new(PilotCapexSubsidyChange, LeverChange(run.CapexSubsidyStrategic, pilots) - LeverChange(run.CapexSubsidyStrategic, others), "rate",
-            "Change of the pilots' capex subsidies (strategic industries) after the switch, minus the non-pilots' change.");
+            "Change of the pilots' capex subsidies (strategic industries) from the switch to the end of the horizon (mean of the last 20 quarters), minus the non-pilots' change.");
         yield return new(PilotBailoutChange, LeverChange(run.BailoutPropensity, pilots) - LeverChange(run.BailoutPropensity, others), "propensity",
-            "Change of the pilots' bailout propensity after the switch, minus the non-pilots' change.");
+            "Change of the pilots' bailout propensity from the switch to the end of the horizon (mean of the last 20 quarters), minus the non-pilots' change.");
         yield return new(PilotWelfareChange, LeverChange(run.WelfareShare, pilots) - LeverChange(run.WelfareShare, others), "share",
-            "Change of the pilots' welfare share after the switch, minus the non-pilots' change.");
+            "Change of the pilots' welfare share from the switch to the end of the horizon (mean of the last 20 quarters), minus the non-pilots' change.");
         yield return new(NonPilotIncomeGrowthChange, otherChange, "log points per quarter",
             "Change in non-pilot provinces' per-capita real income growth after the switch (compare with baseline for the spillover).");
     }
@@ -108,6 +123,13 @@ public static class Indicators
     {
         double sum = 0;
         for (int t = window.From; t < window.To; t++) sum += series[t];
+        return sum / (window.To - window.From);
+    }
+
+    public static double ZombieShare(RunSeries run, (int From, int To) window)
+    {
+        double sum = 0;
+        for (int t = window.From; t < window.To; t++) sum += run.Zombies[t] / Math.Max(1, run.Firms[t]);
         return sum / (window.To - window.From);
     }
 
@@ -142,17 +164,17 @@ public static class PairedIndicators
     public static List<Indicator> Compute(RunSeries scenario, RunSeries baseline)
     {
         int T = Math.Min(scenario.Steps, baseline.Steps);
-        var end = (T - Indicators.Year, T);
+        var end = Indicators.End(T);
         var all = Enumerable.Range(0, scenario.Industries.Length).ToArray();
         var strategic = all.Where(s => scenario.Strategic[s]).ToArray();
         var list = new List<Indicator>
         {
             new(ConsumptionShareGap, Indicators.Mean(scenario.ConsumptionShare, end) - Indicators.Mean(baseline.ConsumptionShare, end), "fraction",
-                "Consumption share of GDP in the last year, scenario minus baseline."),
+                "Consumption share of GDP over the last 20 quarters, scenario minus baseline."),
             new(StrategicUtilisationGap, Indicators.Utilisation(scenario, strategic, end) - Indicators.Utilisation(baseline, strategic, end), "fraction",
-                "Strategic utilisation in the last year, scenario minus baseline."),
-            new(ZombieShareGap, scenario.Zombies[T - 1] / Math.Max(1, scenario.Firms[T - 1]) - baseline.Zombies[T - 1] / Math.Max(1, baseline.Firms[T - 1]), "fraction",
-                "Zombie share at the end, scenario minus baseline."),
+                "Strategic utilisation over the last 20 quarters, scenario minus baseline."),
+            new(ZombieShareGap, Indicators.ZombieShare(scenario, end) - Indicators.ZombieShare(baseline, end), "fraction",
+                "Zombie share over the last 20 quarters, scenario minus baseline."),
         };
         if (scenario.SwitchStep > 0 && scenario.SwitchStep < T)
         {
