@@ -78,6 +78,12 @@ public sealed class SimulationConfig
     [Param("Switches for ablation studies: turn one mechanism off at a time.")]
     public MechanismsConfig Mechanisms { get; set; } = new();
 
+    [Param("Household deposits and one bank per province: deposit interest, directed credit, write-offs, financial repression (MODEL.md 9.1).")]
+    public BankingConfig Banking { get; set; } = new();
+
+    [Param("Wages that follow the price war: rent sharing in each province's industries (MODEL.md 9.2).")]
+    public WagesConfig Wages { get; set; } = new();
+
     [Param("Optional outputs beyond the standard tables.")]
     public OutputConfig Output { get; set; } = new();
 }
@@ -215,13 +221,10 @@ public sealed class FirmBehaviourConfig
     [Param("Upper bound on capacity growth ordered in one quarter.", Unit = "fraction per quarter", Min = 0, Max = 1)]
     public double MaxInvestmentRate { get; set; } = 0.08;
 
-    [Param("Share of firms' interest the province pays per unit of credit easing (guarantees and interest subsidies through its financing vehicle).", Unit = "fraction", Min = 0, Max = 1)]
-    public double CreditEasingInterestSubsidy { get; set; } = 0.5;
-
     [Param("Bank loan rate.", Unit = "fraction per quarter", Min = 0, Max = 0.2)]
     public double LoanRate { get; set; } = 0.011;
 
-    [Param("Debt-to-capital ratio above which banks refuse new loans to firms without a soft budget (raised by credit easing).", Unit = "fraction", Min = 0, Max = 10)]
+    [Param("Debt-to-capital ratio above which banks refuse new loans to firms without a soft budget (credit easing does not raise it: it is directed credit to soft-budget firms, which skip the limit).", Unit = "fraction", Min = 0, Max = 10)]
     public double LeverageLimit { get; set; } = 0.6;
 
     [Param("Share of debt repaid each quarter when cash allows.", Unit = "fraction per quarter", Min = 0, Max = 1)]
@@ -563,6 +566,62 @@ public sealed class MechanismsConfig
 
     [Param("Firms under employment pressure keep producing at the utilisation floor.")]
     public bool ProductionFloors { get; set; } = true;
+
+    [Param("Financial repression (MODEL.md 9.1): each province's bank recovers its directed-credit discounts and smoothed write-offs by lowering the province's deposit rate (banking.repression_intensity of them); off, deposits earn the benchmark rate and the bank's profit paid to the centre absorbs the costs.")]
+    public bool FinancialRepression { get; set; } = true;
+
+    [Param("Loan-to-deposit ceiling (MODEL.md 9.1): a province's bank lends at most banking.loan_to_deposit_ceiling of its deposits; directed borrowers are served first and private firms' new loans are rationed.")]
+    public bool LoanToDepositCeiling { get; set; } = true;
+
+    [Param("Wages follow the price war (MODEL.md 9.2): the wage per worker in each province's industry moves with its smoothed profit margin (wages.rent_sharing).")]
+    public bool WageRentSharing { get; set; } = true;
+
+    [Param("A steady start (MODEL.md 9.3): investment responds to capex subsidies and directed credit relative to the initial levers (the status quo the economy was built under), so at the initial levers firms grow with demand.")]
+    public bool SteadyStart { get; set; } = true;
+}
+
+/// <summary>Household deposits and the provincial banks (MODEL.md 9.1). Rates are per quarter.</summary>
+public sealed class BankingConfig
+{
+    [Param("Household deposits per province at the start, in years of the province's disposable income (2023: deposits CNY 137 tn against disposable income CNY 55 tn).", Unit = "years", Min = 0, Max = 10)]
+    public double InitialDepositYears { get; set; } = 2.5;
+
+    [Param("Deposit rate a province's bank pays when it has no policy costs to recover (one-year benchmark deposit rate, 1.5% a year).", Unit = "fraction per quarter", Min = 0, Max = 0.05)]
+    public double BenchmarkDepositRate { get; set; } = 0.00375;
+
+    [Param("Lowest deposit rate (the demand-deposit rate, 0.35% a year).", Unit = "fraction per quarter", Min = 0, Max = 0.05)]
+    public double DepositRateFloor { get; set; } = 0.000875;
+
+    [Param("Share of the loan rate waived on directed credit per unit of credit easing: soft-budget firms pay loan_rate x (1 - credit_easing x this). Funded by the province's bank, not its budget.", Unit = "fraction", Min = 0, Max = 1)]
+    public double DirectedCreditDiscount { get; set; } = 0.5;
+
+    [Param("Financial-repression intensity: share of its directed-credit discounts and smoothed write-offs the bank recovers by lowering the province's deposit rate (the rest lowers the profit it pays the centre).", Unit = "fraction", Min = 0, Max = 1)]
+    public double RepressionIntensity { get; set; } = 1.0;
+
+    [Param("Weight of this quarter's write-offs in the smoothed write-offs the bank recovers through the deposit rate.", Unit = "fraction per quarter", Min = 0.01, Max = 1)]
+    public double WriteOffSmoothing { get; set; } = 0.1;
+
+    [Param("Normal return the bank keeps on its loans (firm loans and local debt); it pays its profit above that to the centre, its owner.", Unit = "fraction per quarter", Min = 0, Max = 0.05)]
+    public double NormalReturn { get; set; } = 0.002;
+
+    [Param("Most a province's bank lends (firm loans and local debt) per yuan of household deposits, with mechanisms.loan_to_deposit_ceiling on (China's legal cap until 2015: 0.75).", Unit = "fraction", Min = 0.05, Max = 5)]
+    public double LoanToDepositCeiling { get; set; } = 0.75;
+}
+
+/// <summary>Wages that follow the price war (MODEL.md 9.2).</summary>
+public sealed class WagesConfig
+{
+    [Param("Rent-sharing elasticity: the target wage index is 1 + this x (smoothed profit margin - normal margin) of the industry in the province (Card, Cardoso, Heining and Kline 2018 survey: 0.05-0.15).", Min = 0, Max = 1)]
+    public double RentSharing { get; set; } = 0.1;
+
+    [Param("Share of the gap between the wage index and its target closed each quarter.", Unit = "fraction per quarter", Min = 0, Max = 1)]
+    public double Adjustment { get; set; } = 0.25;
+
+    [Param("Weight of this quarter's profit margin in the smoothed margin wages follow.", Unit = "fraction per quarter", Min = 0.01, Max = 1)]
+    public double MarginSmoothing { get; set; } = 0.3;
+
+    [Param("Lowest wage index (wage per worker relative to the industry's reference path).", Unit = "fraction", Min = 0, Max = 1)]
+    public double Floor { get; set; } = 0.8;
 }
 
 public sealed class OutputConfig

@@ -15,7 +15,11 @@ internal sealed class FirmKernels
     internal const int PfRevenue = 0, PfExportRevenue = 1, PfWages = 2, PfEmployment = 3, PfImportedMaterials = 4,
         PfDomesticMaterials = 5, PfInventoryInvestment = 6, PfVat = 7, PfInterest = 8, PfProductionSubsidy = 9,
         PfCapexSubsidyLocal = 10, PfCapexSubsidyCentral = 11, PfCapex = 12, PfCapexToConstruction = 13, PfLand = 14,
-        PfDividends = 15, PfProfit = 16, PfRealValueAdded = 17, PfNetPositionStart = 18, PfInterestSubsidy = 19, PfCount = 20;
+        PfDividends = 15, PfProfit = 16, PfRealValueAdded = 17, PfNetPositionStart = 18, PfDirectedDiscount = 19,
+        PfDirectedDebt = 20, PfDirectedLoans = 21, PfPrivateLoans = 22, PfCount = 23;
+
+    // Per-(province, industry) cell flow partial sums of the accounts pass (the wage index follows the cell's margin).
+    internal const int CfRevenue = 0, CfProfit = 1, CfEmployment = 2, CfCount = 3;
 
     // Per-industry partial sums of the pricing pass.
     internal const int IpWeight = 0, IpPriceTimesLastSales = 1, IpLastSales = 2, IpAvailable = 3, IpPriceTimesAvailable = 4, IpCount = 5;
@@ -42,6 +46,7 @@ internal sealed class FirmKernels
     internal double[] MarketSums = [];         // [chunk][industry][ImCount]
     internal double[] IndustryFlows = [];      // [chunk][industry][IaCount]
     internal double[] CellCounts = [];         // [chunk][province * S + industry]
+    internal double[] CellFlows = [];          // [chunk][province * S + industry][CfCount]
     internal double[] ProvinceStocks = [];     // [chunk][province][PoCount]
     internal double[] IndustryStocks = [];     // [chunk][industry][IoCount]
     internal int[] Distressed = [];            // per chunk: firm slots with negative cash, in slot order
@@ -95,6 +100,7 @@ internal sealed class FirmKernels
             Array.Resize(ref MarketSums, n * S * ImCount);
             Array.Resize(ref IndustryFlows, n * S * IaCount);
             Array.Resize(ref CellCounts, n * P * S);
+            Array.Resize(ref CellFlows, n * P * S * CfCount);
             Array.Resize(ref ProvinceStocks, n * P * PoCount);
             Array.Resize(ref IndustryStocks, n * S * IoCount);
             Array.Resize(ref Distressed, n * _chunkSize);
@@ -141,6 +147,14 @@ internal sealed class FirmKernels
         pool.Run(_observation, _chunks);
     }
 
+    /// <summary>
+    /// A firm's unit cost: the industry's (learning-curve) unit cost times the firm's cost factor, plus the wage bill per
+    /// unit above or below the reference wage (MODEL.md 9.2; the shift is exactly 0 while the wage index is 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double UnitCost(double unitCostBase, double costFactor, double wageIndex, double labourWagePerUnit) =>
+        unitCostBase * costFactor + (wageIndex - 1) * labourWagePerUnit;
+
     /// <summary>Sums one quantity over chunks, in chunk order, for each of `groups` groups.</summary>
     internal void ReduceInto(double[] partials, int groups, int stride, int quantity, Span<double> destination)
     {
@@ -182,13 +196,16 @@ internal sealed class FirmKernels
             double bailoutThreshold = cfg.EntryExit.BailoutThreshold;
             int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), bailoutLever = LeverLayout.BailoutPropensity(S);
             var levers = prov.LeverValues;
+            var wageIndex = prov.WageIndex;
 
             // Per-industry terms, computed once per chunk with the same operations as the per-firm expressions.
             Span<double> keep = stackalloc double[S];            // 1 - depreciation
             Span<double> unitCostBase = stackalloc double[S];    // unit cost * cost index
             Span<double> weightExponent = stackalloc double[S];  // -theta
+            Span<double> labourWage = stackalloc double[S];      // reference wage bill per unit of output
             for (int s = 0; s < S; s++)
             {
+                labourWage[s] = par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
                 keep[s] = 1 - par.Depreciation[s];
                 unitCostBase[s] = par.UnitCost[s] * ind.CostIndex[s];
                 weightExponent[s] = -par.Substitution[s];
@@ -250,7 +267,7 @@ internal sealed class FirmKernels
                 outputs[i] = output;
 
                 // Markup adapts to inventories; below-cost pricing needs a soft budget or deep cash.
-                double unitCost = unitCostBase[s] * costFactors[i];
+                double unitCost = UnitCost(unitCostBase[s], costFactors[i], wageIndex[p * S + s], labourWage[s]);
                 double markup = markups[i];
                 double target = targetInventory * expected;
                 double smoothedU = smoothedUtilisation[i];
@@ -353,6 +370,8 @@ internal sealed class FirmKernels
             industryFlows.Clear();
             var cells = k.CellCounts.AsSpan(chunk * P * S, P * S);
             cells.Clear();
+            var cellFlows = k.CellFlows.AsSpan(chunk * P * S * CfCount, P * S * CfCount);
+            cellFlows.Clear();
             int distressed = 0;
             var distressedSlots = k.Distressed.AsSpan(chunk * k._chunkSize, k._chunkSize);
 
@@ -364,7 +383,12 @@ internal sealed class FirmKernels
                 bufferQuarters = fb.CashBufferQuarters, landShare = gov.LandShareOfCapex, cofunding = gov.StrategicCofunding,
                 targetSubsidy = fb.TargetIndustrySubsidy;
             bool softBudget = cfg.Mechanisms.SoftBudget;
-            double creditInterestSubsidy = fb.CreditEasingInterestSubsidy;
+            double directedDiscount = cfg.Banking.DirectedCreditDiscount;
+            // Investment responds to the levers relative to the status quo with a steady start (MODEL.md 9.3), else to their level.
+            double creditOffset = cfg.Mechanisms.SteadyStart ? sim.Nation.InitialCreditEasing : 0;
+            var subsidyOffset = ind.InitialCapexSubsidy;
+            var rationing = prov.PrivateCreditRationing;
+            var wageIndex = prov.WageIndex;
             int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), creditLever = LeverLayout.CreditEasing(S);
             var levers = prov.LeverValues;
             var leftoverPerWeight = k.LeftoverPerWeight;
@@ -376,6 +400,7 @@ internal sealed class FirmKernels
             // as the per-firm expressions they replace.
             Span<double> unitCostBase = stackalloc double[S];      // unit cost * cost index
             Span<double> labourPerOutput = stackalloc double[S];   // labour per unit * cost index
+            Span<double> labourWage = stackalloc double[S];        // reference wage bill per unit of output
             Span<double> capitalPerUnit = stackalloc double[S];    // capital per unit * capital cost index
             Span<double> growthBase = stackalloc double[S];        // depreciation + expected demand growth + phi0
             Span<double> maxGrowthRate = stackalloc double[S];     // depreciation + max investment rate
@@ -384,6 +409,7 @@ internal sealed class FirmKernels
             {
                 unitCostBase[s] = par.UnitCost[s] * ind.CostIndex[s];
                 labourPerOutput[s] = par.LabourPerUnit[s] * ind.CostIndex[s];
+                labourWage[s] = par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
                 capitalPerUnit[s] = par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
                 growthBase[s] = par.Depreciation[s] + ind.ExpectedDemandGrowth[s] + phi0;
                 maxGrowthRate[s] = par.Depreciation[s] + maxGrowth;
@@ -420,6 +446,7 @@ internal sealed class FirmKernels
                 if (alive[i] == 0) continue;
                 int s = industryOf[i], p = provinceOf[i];
                 int lv = p * leverCount;
+                int cell = p * S + s;
 
                 // Second market pass: unmet demand goes to firms with stock left.
                 double output = outputs[i];
@@ -433,27 +460,30 @@ internal sealed class FirmKernels
                 inventories[i] = inventory;
 
                 // Accounts.
-                double unitCost = unitCostBase[s] * costFactors[i];
+                double cellWageIndex = wageIndex[cell];
+                double unitCost = UnitCost(unitCostBase[s], costFactors[i], cellWageIndex, labourWage[s]);
                 double price = prices[i];
                 double employment = labourPerOutput[s] * output;
                 double variableCost = unitCost * output;
-                double wageBill = Math.Min(employment * wage[s], variableCost);
+                double wageBill = Math.Min(employment * wage[s] * cellWageIndex, variableCost);
                 double materials = variableCost - wageBill;
                 double revenue = price * sales;
                 double vat = vatRate * Math.Max(0, revenue - materials);
                 double debt = debts[i];
-                double interest = loanRate * debt;
                 double productionSubsidy = levers[lv + productionSubsidyLever] * revenue;
                 double subsidyRate = levers[lv + s];
-                // Directed credit: easing reaches state-owned firms and the official's target industries.
+                // Directed credit: easing reaches state-owned firms and the official's target industries, as a discount
+                // on the loan rate that the province's bank funds (MODEL.md 9.1).
                 bool soft = softBudget && (stateOwned[i] != 0 || subsidyRate >= targetSubsidy);
-                double interestSubsidy = soft ? levers[lv + creditLever] * creditInterestSubsidy * interest : 0;
+                double fullInterest = loanRate * debt;
+                double discount = soft ? levers[lv + creditLever] * directedDiscount * fullInterest : 0;
+                double interest = fullInterest - discount;
                 double capitalUnit = capitalPerUnit[s];
                 double capacity = capacities[i];
                 double capitalBook = capacity * capitalUnit;
                 double depreciationCharge = depreciation[s] * capitalBook;
-                double profit = revenue - unitCost * sales - vat - interest + interestSubsidy + productionSubsidy - depreciationCharge;
-                double cash = cashOf[i] + revenue - wageBill - materials - vat - interest + interestSubsidy + productionSubsidy;
+                double profit = revenue - unitCost * sales - vat - interest + productionSubsidy - depreciationCharge;
+                double cash = cashOf[i] + revenue - wageBill - materials - vat - interest + productionSubsidy;
                 double dividends = profit > 0 && cash > 0 ? Math.Min(cash, payout * profit) : 0;
                 cash -= dividends;
                 profits[i] = profit;
@@ -466,10 +496,11 @@ internal sealed class FirmKernels
                 smoothedUtilisation[i] = smoothedU;
                 smoothedProfitRate[i] = smoothedR;
 
-                // Investment: desired growth, financed by cash, then loans (soft budgets ignore leverage).
-                double credit = soft ? levers[lv + creditLever] : 0;
+                // Investment: desired growth, financed by cash, then loans (soft budgets ignore leverage; other firms'
+                // loans are limited by leverage and, under a loan-to-deposit ceiling, rationed).
+                double creditTerm = soft ? phi4 * (levers[lv + creditLever] - creditOffset) : 0;
                 double growth = growthBase[s] + phi1 * (smoothedU - targetU) + phi2 * (smoothedR - loanRate)
-                                + phi3 * subsidyRate + phi4 * credit;
+                                + phi3 * (subsidyRate - subsidyOffset[s]) + creditTerm;
                 growth = cash < 0 ? 0 : Math.Clamp(growth, 0, maxGrowthRate[s]);
                 double capex = growth * capitalBook;
                 double loan = 0, subsidy = 0;
@@ -481,15 +512,23 @@ internal sealed class FirmKernels
                     loan = netNeed - fromCash;
                     if (!soft)
                     {
-                        double maxDebt = leverageLimit * (1 + credit) * (capitalBook + capex);
+                        double maxDebt = leverageLimit * (capitalBook + capex);
                         if (debt + loan > maxDebt)
                         {
                             loan = Math.Max(0, maxDebt - debt);
                             capex = (fromCash + loan) / (1 - subsidyRate);
                         }
+                        double served = rationing[p];
+                        if (served < 1 && loan > 0)
+                        {
+                            loan *= served;
+                            capex = (fromCash + loan) / (1 - subsidyRate);
+                        }
                     }
                     subsidy = subsidyRate * capex;
-                    cash += loan + subsidy - capex;
+                    // loan + subsidy - capex = -fromCash by construction; subtracting it directly keeps a firm that pays
+                    // wholly by loan and subsidy at exactly the cash it had (0 stays 0, not -1e-18).
+                    cash -= fromCash;
                     debt += loan;
                     pipeline[i * L + buildSlot[s]] += capex / capitalUnit;
                 }
@@ -525,7 +564,10 @@ internal sealed class FirmKernels
                 Unsafe.Add(ref pf, PfVat) += vat;
                 Unsafe.Add(ref pf, PfInterest) += interest;
                 Unsafe.Add(ref pf, PfProductionSubsidy) += productionSubsidy;
-                Unsafe.Add(ref pf, PfInterestSubsidy) += interestSubsidy;
+                Unsafe.Add(ref pf, PfDirectedDiscount) += discount;
+                Unsafe.Add(ref pf, PfDirectedDebt) += soft ? debts[i] : 0;
+                Unsafe.Add(ref pf, PfDirectedLoans) += soft ? loan : 0;
+                Unsafe.Add(ref pf, PfPrivateLoans) += soft ? 0 : loan;
                 Unsafe.Add(ref pf, PfCapexSubsidyLocal) += strategic ? subsidy * (1 - cofunding) : subsidy;
                 Unsafe.Add(ref pf, PfCapexSubsidyCentral) += strategic ? subsidy * cofunding : 0;
                 Unsafe.Add(ref pf, PfCapex) += capex;
@@ -541,7 +583,11 @@ internal sealed class FirmKernels
                 Unsafe.Add(ref ia, IaProfit) += profit;
                 Unsafe.Add(ref ia, IaEmployment) += employment;
                 Unsafe.Add(ref ia, IaCapacityOrdered) += capex / capitalUnit;
-                cells[p * S + s] += 1;
+                cells[cell] += 1;
+                ref double cf = ref cellFlows[cell * CfCount];
+                Unsafe.Add(ref cf, CfRevenue) += revenue;
+                Unsafe.Add(ref cf, CfProfit) += profit;
+                Unsafe.Add(ref cf, CfEmployment) += employment;
             }
             k.DistressedCount[chunk] = distressed;
         }
@@ -581,7 +627,8 @@ internal sealed class FirmKernels
                 industry[io + IoFirms] += 1;
                 industry[io + IoZombies] += zombie;
                 industry[io + IoProfitRate] += f.SmoothedProfitRate[i];
-                industry[io + IoUnitCost] += par.UnitCost[s] * ind.CostIndex[s] * f.CostFactor[i];
+                industry[io + IoUnitCost] += UnitCost(par.UnitCost[s] * ind.CostIndex[s], f.CostFactor[i], sim.Provinces.WageIndex[p * S + s],
+                    par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s]);
                 industry[io + IoCapitalBook] += f.Capacity[i] * par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
             }
         }

@@ -184,6 +184,16 @@ internal static class Initialisation
             // Stagger tenures so that officials do not all change in the same year.
             prov.QuartersInOffice[p] = (p * 7) % cfg.Officials.Tenure;
             prov.ExperimentLever[p] = -1;
+            // Deposits: years of the province's disposable income in the data (MODEL.md 9.1).
+            prov.Deposits[p] = cfg.Banking.InitialDepositYears * prov.DataIncomePerCapita[p] * prov.Population[p] / 1e9;
+            prov.DepositRate[p] = cfg.Banking.BenchmarkDepositRate;
+            prov.PrivateCreditRationing[p] = 1;
+        }
+        // The status quo the investment rule measures levers from, with a steady start (MODEL.md 9.3).
+        if (cfg.Mechanisms.SteadyStart)
+        {
+            for (int s = 0; s < S; s++) ind.InitialCapexSubsidy[s] = prov.LeverValues[LeverLayout.CapexSubsidy(s)];
+            nation.InitialCreditEasing = lv.CreditEasing.Initial;
         }
         for (int i = 0; i < firms.Count; i++)
         {

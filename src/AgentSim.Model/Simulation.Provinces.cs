@@ -29,6 +29,7 @@ public sealed partial class Simulation
             var chunk = k.ProvinceFlows.AsSpan(c * P * FirmKernels.PfCount, P * FirmKernels.PfCount);
             for (int j = 0; j < flows.Length; j++) flows[j] += chunk[j];
         }
+        UpdateWageIndices();
         Span<double> stocks = stackalloc double[P * FirmKernels.PoCount];
         stocks.Clear();
         for (int c = 0; c < k.Chunks; c++)
@@ -70,6 +71,8 @@ public sealed partial class Simulation
         int welfareLever = LeverLayout.WelfareShare(S);
         double vatCentral = 0, servicesTax = 0, transfers = 0, cofunding = 0, tradeInCentral = 0, stateInvestment = 0;
         double nlHouseholds = 0, nlFirms = 0, nlServices = 0, nlBanks = 0, nlLocal = 0, bankInterest = 0, bankLosses = 0;
+        double depositInterest = 0, bankToCentre = 0, deposits = 0, directedDiscount = 0;
+        var bank = cfg.Banking;
         double gdp = 0, gdpReal = 0, consumption = 0, investment = 0, government = 0, netExports = 0, exports = 0, imports = 0;
         double income = 0, firmInvestment = 0;
 
@@ -86,7 +89,10 @@ public sealed partial class Simulation
             prov.Vat[p] = flows[o + FirmKernels.PfVat];
             prov.FirmInterest[p] = flows[o + FirmKernels.PfInterest];
             prov.ProductionSubsidies[p] = flows[o + FirmKernels.PfProductionSubsidy];
-            prov.InterestSubsidies[p] = flows[o + FirmKernels.PfInterestSubsidy];
+            prov.DirectedCreditDiscount[p] = flows[o + FirmKernels.PfDirectedDiscount];
+            prov.DirectedCredit[p] = flows[o + FirmKernels.PfDirectedDebt];
+            prov.DirectedLoans[p] = flows[o + FirmKernels.PfDirectedLoans];
+            prov.PrivateLoans[p] = flows[o + FirmKernels.PfPrivateLoans];
             prov.CapexSubsidiesLocal[p] += flows[o + FirmKernels.PfCapexSubsidyLocal];
             prov.CapexSubsidiesCentral[p] += flows[o + FirmKernels.PfCapexSubsidyCentral];
             prov.FirmCapex[p] += flows[o + FirmKernels.PfCapex];
@@ -115,7 +121,7 @@ public sealed partial class Simulation
             prov.LocalRevenue[p] = vatLocal + prov.LandSales[p] + prov.CentralTransfers[p];
             double debtRatio = prov.LocalDebtStart[p] / (4 * previousGdp);
             prov.LocalInterest[p] = (gov.LocalDebtRate + gov.LocalDebtRateSlope * Math.Max(0, debtRatio)) * prov.LocalDebtStart[p];
-            double committed = prov.CapexSubsidiesLocal[p] + prov.ProductionSubsidies[p] + prov.InterestSubsidies[p] + prov.Bailouts[p]
+            double committed = prov.CapexSubsidiesLocal[p] + prov.ProductionSubsidies[p] + prov.Bailouts[p]
                                + prov.LocalInterest[p] + prov.LgfvLosses[p] + prov.TradeInLocal[p];
             double programme = Math.Max(gov.MinProgrammeShare * prov.LocalRevenue[p],
                 (1 + gov.AllowedDeficitShare) * prov.LocalRevenue[p] - committed);
@@ -143,7 +149,10 @@ public sealed partial class Simulation
 
             // Household income solves income = direct income + the household shares of services and construction
             // value added, where that value added itself depends on consumption and housing out of income.
-            double direct = prov.FirmWages[p] + prov.Dividends[p] + prov.Welfare[p] + prov.TradeInRebates[p];
+            // Deposits earn this quarter's provincial deposit rate on the stock held at the start (MODEL.md 9.1).
+            prov.DepositsStart[p] = prov.Deposits[p];
+            prov.DepositInterest[p] = prov.DepositRate[p] * prov.DepositsStart[p];
+            double direct = prov.FirmWages[p] + prov.Dividends[p] + prov.Welfare[p] + prov.TradeInRebates[p] + prov.DepositInterest[p];
             double servicesExogenous = -prov.ConsumerGoods[p] + prov.GovernmentConsumption[p] + prov.DomesticMaterials[p];
             double constructionExogenous = domesticConstruction * (prov.CapexToConstruction[p] + prov.Infrastructure[p] + prov.StateInvestment[p])
                                            - prov.ConstructionPurchases[p];
@@ -167,6 +176,8 @@ public sealed partial class Simulation
             prov.HouseholdDividends[p] = prov.Dividends[p] + aggregateDividends;
             prov.Transfers[p] = prov.Welfare[p] + prov.TradeInRebates[p];
             prov.ServicesEmployment[p] = aggregateWages / ag.ServicesWage;
+            // Households' saving, less the equity they put into entrants, is deposited in the province's bank.
+            prov.Deposits[p] = prov.DepositsStart[p] + (householdIncome - prov.Consumption[p] - prov.Housing[p]) - prov.FirmEquityInjections[p];
             prov.SafetyNet[p] = prov.SafetyNet[p] * (1 - hh.SafetyNetDecay)
                                 + hh.SafetyNetBuildRate * (householdIncome > 0 ? prov.Welfare[p] / householdIncome : 0);
 
@@ -189,7 +200,7 @@ public sealed partial class Simulation
 
             // Sector balances (net lending), from flows.
             double firmNetLending = prov.Revenue[p] - prov.FirmWages[p] - prov.ImportedMaterials[p] - prov.DomesticMaterials[p]
-                                    - prov.Vat[p] - prov.FirmInterest[p] + prov.ProductionSubsidies[p] + prov.InterestSubsidies[p]
+                                    - prov.Vat[p] - prov.FirmInterest[p] + prov.ProductionSubsidies[p]
                                     + prov.CapexSubsidiesLocal[p] + prov.CapexSubsidiesCentral[p] + prov.Bailouts[p]
                                     + prov.WriteOffs[p] - prov.Dividends[p] - prov.FirmCapex[p];
             prov.FirmNetLending[p] = firmNetLending;
@@ -199,7 +210,12 @@ public sealed partial class Simulation
             nlLocal += prov.LocalRevenue[p] - prov.LocalSpending[p];
             bankInterest += prov.FirmInterest[p] + prov.LocalInterest[p];
             bankLosses += prov.WriteOffs[p] - prov.LgfvLosses[p];
-            nlBanks += prov.FirmInterest[p] + prov.LocalInterest[p] - prov.WriteOffs[p] + prov.LgfvLosses[p];
+            UpdateBank(p);
+            nlBanks += prov.BankNetLending[p];
+            depositInterest += prov.DepositInterest[p];
+            bankToCentre += prov.BankProfitToCentre[p];
+            deposits += prov.Deposits[p];
+            directedDiscount += prov.DirectedCreditDiscount[p];
 
             vatCentral += (1 - gov.VatLocalShare) * prov.Vat[p];
             servicesTax += prov.ServicesTax[p];
@@ -227,7 +243,11 @@ public sealed partial class Simulation
         nation.CentralCapexCofunding = cofunding;
         nation.CentralTradeIn = tradeInCentral;
         nation.StateInvestment = stateInvestment;
-        nation.CentralRevenue = vatCentral + servicesTax;
+        nation.DepositInterest = depositInterest;
+        nation.BankProfitToCentre = bankToCentre;
+        nation.Deposits = deposits;
+        nation.DirectedCreditDiscount = directedDiscount;
+        nation.CentralRevenue = vatCentral + servicesTax + bankToCentre;
         nation.CentralSpending = transfers + cofunding + tradeInCentral + stateInvestment;
         nation.CentralDebtStart = nation.CentralDebt;
         nation.CentralDebt += nation.CentralSpending - nation.CentralRevenue;
@@ -274,5 +294,91 @@ public sealed partial class Simulation
         }
         // Next quarter's state investment (this quarter's is what the outputs report as spent).
         nextStateInvestment.CopyTo(prov.StateInvestmentNext);
+    }
+
+    /// <summary>
+    /// The province's bank this quarter (MODEL.md 9.1): its profit, what it pays the centre, and next quarter's deposit
+    /// rate and private credit rationing. The bank recovers its directed-credit discounts and smoothed write-offs from
+    /// depositors (financial repression), at most down to the deposit-rate floor.
+    /// </summary>
+    private void UpdateBank(int p)
+    {
+        var prov = Provinces;
+        var bank = Config.Banking;
+        var mech = Config.Mechanisms;
+        double writeOffs = prov.WriteOffs[p] - prov.LgfvLosses[p];
+        prov.BankProfit[p] = prov.FirmInterest[p] + prov.LocalInterest[p] - prov.DepositInterest[p] - writeOffs;
+        double normal = bank.NormalReturn * (prov.FirmDebt[p] + prov.LocalDebtStart[p]);
+        prov.BankProfitToCentre[p] = Math.Max(0, prov.BankProfit[p] - normal);
+        prov.BankNetLending[p] = prov.BankProfit[p] - prov.BankProfitToCentre[p];
+        prov.BankLoans[p] = prov.FirmDebt[p] + prov.LocalDebt[p];
+
+        prov.SmoothedBankWriteOffs[p] += bank.WriteOffSmoothing * (writeOffs - prov.SmoothedBankWriteOffs[p]);
+        prov.BankPolicyCost[p] = prov.DirectedCreditDiscount[p] + prov.SmoothedBankWriteOffs[p];
+        double benchmark = bank.BenchmarkDepositRate, floor = Math.Min(bank.DepositRateFloor, benchmark);
+        prov.DepositRate[p] = mech.FinancialRepression && prov.Deposits[p] > 0
+            ? Math.Clamp(benchmark - bank.RepressionIntensity * prov.BankPolicyCost[p] / prov.Deposits[p], floor, benchmark)
+            : benchmark;
+
+        // Loan-to-deposit ceiling: next quarter's room for new loans goes to directed borrowers first (at this quarter's
+        // volume), and private firms get the share of their demand that is left (rationing lags one quarter).
+        if (!mech.LoanToDepositCeiling) { prov.PrivateCreditRationing[p] = 1; return; }
+        double room = bank.LoanToDepositCeiling * prov.Deposits[p] - prov.BankLoans[p] - prov.DirectedLoans[p];
+        double served = prov.PrivateCreditRationing[p];
+        double privateDemand = served > 0 ? prov.PrivateLoans[p] / served : 0;
+        prov.PrivateCreditRationing[p] = privateDemand > 0 ? Math.Clamp(room / privateDemand, 0, 1) : room > 0 ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Wages that follow the price war (MODEL.md 9.2): each (province, industry) cell's smoothed profit margin, and the
+    /// wage index its firms pay from next quarter, which closes part of the gap to 1 + rent_sharing x (margin - normal).
+    /// The normal margin is the cell's smoothed margin at the end of the burn-in, so the index starts at exactly 1.
+    /// </summary>
+    private void UpdateWageIndices()
+    {
+        var k = _kernels;
+        var prov = Provinces;
+        var ind = Industries;
+        var w = Config.Wages;
+        int S = Industry.Count, cells = prov.Count * S;
+        Array.Clear(prov.CellRevenue);
+        Array.Clear(prov.CellProfit);
+        Array.Clear(prov.CellEmployment);
+        for (int c = 0; c < k.Chunks; c++)
+        {
+            int baseIndex = c * cells * FirmKernels.CfCount;
+            for (int cell = 0; cell < cells; cell++)
+            {
+                int o = baseIndex + cell * FirmKernels.CfCount;
+                prov.CellRevenue[cell] += k.CellFlows[o + FirmKernels.CfRevenue];
+                prov.CellProfit[cell] += k.CellFlows[o + FirmKernels.CfProfit];
+                prov.CellEmployment[cell] += k.CellFlows[o + FirmKernels.CfEmployment];
+            }
+        }
+        // The industry's wage index this quarter: the cells' indices weighted by employment.
+        for (int s = 0; s < S; s++)
+        {
+            double weighted = 0, employment = 0;
+            for (int p = 0; p < prov.Count; p++)
+            {
+                weighted += prov.WageIndex[p * S + s] * prov.CellEmployment[p * S + s];
+                employment += prov.CellEmployment[p * S + s];
+            }
+            ind.WageIndex[s] = employment > 0 ? weighted / employment : 1;
+        }
+        bool first = Step == -Config.BurnIn, setNormal = InBurnIn || first;
+        bool active = Config.Mechanisms.WageRentSharing && !setNormal;
+        for (int cell = 0; cell < cells; cell++)
+        {
+            if (prov.CellRevenue[cell] > 0)
+            {
+                double margin = prov.CellProfit[cell] / prov.CellRevenue[cell];
+                prov.SmoothedCellMargin[cell] = first ? margin : prov.SmoothedCellMargin[cell] + w.MarginSmoothing * (margin - prov.SmoothedCellMargin[cell]);
+            }
+            if (setNormal) prov.NormalCellMargin[cell] = prov.SmoothedCellMargin[cell];
+            if (!active) continue;
+            double target = 1 + w.RentSharing * (prov.SmoothedCellMargin[cell] - prov.NormalCellMargin[cell]);
+            prov.WageIndex[cell] = Math.Max(w.Floor, prov.WageIndex[cell] + w.Adjustment * (target - prov.WageIndex[cell]));
+        }
     }
 }

@@ -111,7 +111,8 @@ internal sealed class PlainFirmPhases
                 minimum = fb.UtilisationFloor * firm.Capacity;
             firm.Output = Math.Max(0, Math.Clamp(planned, minimum, firm.Capacity));
 
-            double unitCost = par.UnitCost[s] * ind.CostIndex[s] * firm.CostFactor;
+            double unitCost = par.UnitCost[s] * ind.CostIndex[s] * firm.CostFactor
+                              + (sim.Provinces.WageIndex[p * S + s] - 1) * par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
             double target = fb.TargetInventoryRatio * firm.ExpectedDemand;
             if (firm.Inventory > (1 + fb.InventoryBand) * target || firm.SmoothedUtilisation < fb.PriceCutUtilisation)
                 firm.Markup -= fb.MarkupDown;
@@ -178,6 +179,7 @@ internal sealed class PlainFirmPhases
         var industryFlows = totals.IndustryFlows;
         Array.Clear(industryFlows, 0, S * FirmKernels.IaCount);
         Array.Clear(_cellFirms);
+        Array.Clear(totals.CellFlows, 0, P * S * FirmKernels.CfCount);
         _distressed.Clear();
 
         foreach (var firm in _firms)
@@ -193,22 +195,24 @@ internal sealed class PlainFirmPhases
             firm.Inventory = available - firm.Sales;
 
             // Accounts.
-            double unitCost = par.UnitCost[s] * ind.CostIndex[s] * firm.CostFactor;
+            double wageIndex = sim.Provinces.WageIndex[p * S + s];
+            double unitCost = par.UnitCost[s] * ind.CostIndex[s] * firm.CostFactor + (wageIndex - 1) * par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
             double employment = par.LabourPerUnit[s] * ind.CostIndex[s] * firm.Output;
             double variableCost = unitCost * firm.Output;
-            double wageBill = Math.Min(employment * par.Wage[s], variableCost);
+            double wageBill = Math.Min(employment * par.Wage[s] * wageIndex, variableCost);
             double materials = variableCost - wageBill;
             double revenue = firm.Price * firm.Sales;
             double vat = gov.VatRate * Math.Max(0, revenue - materials);
-            double interest = fb.LoanRate * firm.Debt;
             double productionSubsidy = sim.Lever(p, LeverLayout.ProductionSubsidy(S)) * revenue;
             double subsidyRate = sim.Lever(p, s);
             bool soft = cfg.Mechanisms.SoftBudget && (firm.StateOwned || subsidyRate >= fb.TargetIndustrySubsidy);
-            double interestSubsidy = soft ? sim.Lever(p, LeverLayout.CreditEasing(S)) * fb.CreditEasingInterestSubsidy * interest : 0;
+            // Directed credit: a discount on the loan rate for soft-budget firms, funded by the province's bank.
+            double discount = soft ? sim.Lever(p, LeverLayout.CreditEasing(S)) * cfg.Banking.DirectedCreditDiscount * fb.LoanRate * firm.Debt : 0;
+            double interest = fb.LoanRate * firm.Debt - discount;
             double capitalPerUnit = par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
             double capitalBook = firm.Capacity * capitalPerUnit;
-            double profit = revenue - unitCost * firm.Sales - vat - interest + interestSubsidy + productionSubsidy - par.Depreciation[s] * capitalBook;
-            double cash = firm.Cash + revenue - wageBill - materials - vat - interest + interestSubsidy + productionSubsidy;
+            double profit = revenue - unitCost * firm.Sales - vat - interest + productionSubsidy - par.Depreciation[s] * capitalBook;
+            double cash = firm.Cash + revenue - wageBill - materials - vat - interest + productionSubsidy;
             double dividends = profit > 0 && cash > 0 ? Math.Min(cash, fb.DividendPayout * profit) : 0;
             cash -= dividends;
             firm.Profit = profit;
@@ -219,31 +223,31 @@ internal sealed class PlainFirmPhases
             firm.SmoothedProfitRate += fb.MemorySmoothing * (profitRate - firm.SmoothedProfitRate);
 
             // Investment.
-            double credit = soft ? sim.Lever(p, LeverLayout.CreditEasing(S)) : 0;
+            // With a steady start, lever terms count from the initial levers (the status quo).
+            bool steady = cfg.Mechanisms.SteadyStart;
+            double credit = soft ? sim.Lever(p, LeverLayout.CreditEasing(S)) - (steady ? sim.Nation.InitialCreditEasing : 0) : 0;
             double growth = par.Depreciation[s] + ind.ExpectedDemandGrowth[s] + fb.InvestmentBase
                             + fb.InvestmentUtilisation * (firm.SmoothedUtilisation - fb.TargetUtilisation)
                             + fb.InvestmentProfit * (firm.SmoothedProfitRate - fb.LoanRate)
-                            + fb.InvestmentSubsidy * subsidyRate + fb.InvestmentCredit * credit;
+                            + fb.InvestmentSubsidy * (subsidyRate - ind.InitialCapexSubsidy[s]) + fb.InvestmentCredit * credit;
             growth = cash < 0 ? 0 : Math.Clamp(growth, 0, par.Depreciation[s] + fb.MaxInvestmentRate);
             double capex = growth * capitalBook;
             double debt = firm.Debt;
-            double subsidy = 0;
+            double subsidy = 0, loan = 0;
             if (capex > 0)
             {
                 double netNeed = capex * (1 - subsidyRate);
                 double fromCash = Math.Min(Math.Max(0, cash - fb.CashBufferQuarters * variableCost), netNeed);
-                double loan = netNeed - fromCash;
+                loan = netNeed - fromCash;
                 if (!soft)
                 {
-                    double maxDebt = fb.LeverageLimit * (1 + credit) * (capitalBook + capex);
-                    if (debt + loan > maxDebt)
-                    {
-                        loan = Math.Max(0, maxDebt - debt);
-                        capex = (fromCash + loan) / (1 - subsidyRate);
-                    }
+                    double maxDebt = fb.LeverageLimit * (capitalBook + capex);
+                    if (debt + loan > maxDebt) loan = Math.Max(0, maxDebt - debt);
+                    loan *= sim.Provinces.PrivateCreditRationing[p];
+                    capex = (fromCash + loan) / (1 - subsidyRate);
                 }
                 subsidy = subsidyRate * capex;
-                cash += loan + subsidy - capex;
+                cash -= fromCash;
                 debt += loan;
                 firm.Pipeline[Initialisation.Mod(sim.Step + par.BuildLag[s], _pipelineLength)] += capex / capitalPerUnit;
             }
@@ -274,7 +278,14 @@ internal sealed class PlainFirmPhases
             flows[o + FirmKernels.PfVat] += vat;
             flows[o + FirmKernels.PfInterest] += interest;
             flows[o + FirmKernels.PfProductionSubsidy] += productionSubsidy;
-            flows[o + FirmKernels.PfInterestSubsidy] += interestSubsidy;
+            flows[o + FirmKernels.PfDirectedDiscount] += discount;
+            flows[o + FirmKernels.PfDirectedDebt] += soft ? debt : 0;
+            flows[o + FirmKernels.PfDirectedLoans] += soft ? loan : 0;
+            flows[o + FirmKernels.PfPrivateLoans] += soft ? 0 : loan;
+            int cf = (p * S + s) * FirmKernels.CfCount;
+            totals.CellFlows[cf + FirmKernels.CfRevenue] += revenue;
+            totals.CellFlows[cf + FirmKernels.CfProfit] += profit;
+            totals.CellFlows[cf + FirmKernels.CfEmployment] += employment;
             flows[o + FirmKernels.PfCapexSubsidyLocal] += par.Strategic[s] ? subsidy * (1 - cofunding) : subsidy;
             flows[o + FirmKernels.PfCapexSubsidyCentral] += subsidy * cofunding;
             flows[o + FirmKernels.PfCapex] += capex;
@@ -398,7 +409,8 @@ internal sealed class PlainFirmPhases
             industry[io + FirmKernels.IoFirms] += 1;
             industry[io + FirmKernels.IoZombies] += zombie;
             industry[io + FirmKernels.IoProfitRate] += firm.SmoothedProfitRate;
-            industry[io + FirmKernels.IoUnitCost] += par.UnitCost[s] * ind.CostIndex[s] * firm.CostFactor;
+            industry[io + FirmKernels.IoUnitCost] += par.UnitCost[s] * ind.CostIndex[s] * firm.CostFactor
+                + (sim.Provinces.WageIndex[p * S + s] - 1) * par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
             industry[io + FirmKernels.IoCapitalBook] += firm.Capacity * par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
         }
     }

@@ -29,6 +29,8 @@ public sealed class IndustryState
     public double[] MeanCapacityPerFirm = null!;
     public double[] ValueAddedPerUnit0 = null!; // base-year value added per unit, for real GDP
     public double[] ExpectedDemandGrowth = null!; // smoothed quarterly log growth of industry sales, used by investment
+    public double[] InitialCapexSubsidy = null!;  // the capex-subsidy lever at the start (status quo, mechanisms.steady_start)
+    public double[] WageIndex = null!;          // employment-weighted mean of the provinces' wage indices (output)
 
     // This quarter
     public double[] DemandPrice = null!;        // P_s used by demand

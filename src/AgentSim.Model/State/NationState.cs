@@ -35,6 +35,11 @@ public sealed class NationState
     // Banks
     public double BankInterestIncome;
     public double BankWriteOffLosses;
+    public double DepositInterest;
+    public double BankProfitToCentre;
+    public double Deposits;
+    public double DirectedCreditDiscount;
+    public double InitialCreditEasing;           // the credit-easing lever at the start (mechanisms.steady_start)
 
     // Net lending by sector (CNY bn per quarter); they sum to zero
     public double NetLendingHouseholds;

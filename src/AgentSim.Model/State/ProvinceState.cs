@@ -17,6 +17,13 @@ public sealed class ProvinceState
         LeverValues = new double[provinces * (industries + LeverLayout.FixedLevers)];
         ExperimentLeverValues = new double[LeverValues.Length];
         CellFirms = new double[provinces * industries];
+        WageIndex = new double[provinces * industries];
+        Array.Fill(WageIndex, 1.0);
+        SmoothedCellMargin = new double[provinces * industries];
+        NormalCellMargin = new double[provinces * industries];
+        CellRevenue = new double[provinces * industries];
+        CellProfit = new double[provinces * industries];
+        CellEmployment = new double[provinces * industries];
         Names = new string[provinces];
         Rule = new Config.IncentiveRule[provinces];
         IsPilot = new bool[provinces];
@@ -30,6 +37,18 @@ public sealed class ProvinceState
     public double[] LeverValues;
     /// <summary>Alive firms per (province, industry) cell: [p * industries + s].</summary>
     public double[] CellFirms;
+
+    // Wages that follow the price war (MODEL.md 9.2), per (province, industry) cell [p * industries + s]
+    /// <summary>Wage per worker relative to the industry's reference wage (1 at the start); used by next quarter's firms.</summary>
+    public double[] WageIndex;
+    /// <summary>Smoothed profit / revenue of the cell's firms.</summary>
+    public double[] SmoothedCellMargin;
+    /// <summary>The cell's smoothed margin at the end of the burn-in: the margin at which the wage index stays at 1.</summary>
+    public double[] NormalCellMargin;
+    /// <summary>This quarter's revenue, profit and employment (workers) of the cell's firms.</summary>
+    public double[] CellRevenue;
+    public double[] CellProfit;
+    public double[] CellEmployment;
 
     // Data and calibration
     public double[] Population = null!;              // persons
@@ -49,7 +68,10 @@ public sealed class ProvinceState
     public double[] Vat = null!;
     public double[] FirmInterest = null!;
     public double[] ProductionSubsidies = null!;
-    public double[] InterestSubsidies = null!;       // firms' interest paid by the province (credit easing)
+    public double[] DirectedCreditDiscount = null!;  // interest the bank waives on soft-budget firms' loans (credit easing)
+    public double[] DirectedCredit = null!;          // stock: debt of soft-budget firms, on which the discount is paid
+    public double[] DirectedLoans = null!;           // new loans to soft-budget firms this quarter
+    public double[] PrivateLoans = null!;            // new loans to other firms this quarter (after rationing)
     public double[] CapexSubsidiesLocal = null!;
     public double[] CapexSubsidiesCentral = null!;
     public double[] FirmCapex = null!;               // total, incl. land
@@ -71,6 +93,19 @@ public sealed class ProvinceState
     public double[] Entries = null!;
     public double[] WriteOffs = null!;               // defaulted firm liabilities written off
     public double[] LgfvLosses = null!;              // share of write-offs borne by the province
+
+    // Households' deposits and the province's bank (MODEL.md 9.1)
+    public double[] Deposits = null!;                // stock, end of quarter
+    public double[] DepositsStart = null!;           // stock, start of quarter
+    public double[] DepositRate = null!;             // fraction per quarter paid this quarter (set at the end of the last)
+    public double[] DepositInterest = null!;         // paid by the bank to households
+    public double[] BankProfit = null!;              // interest received - deposit interest - write-offs it bears
+    public double[] BankProfitToCentre = null!;      // profit above the normal return, paid to the centre
+    public double[] BankNetLending = null!;          // retained profit
+    public double[] BankPolicyCost = null!;          // discounts + smoothed write-offs the bank recovers from depositors
+    public double[] SmoothedBankWriteOffs = null!;   // write-offs net of the financing vehicle's share, smoothed
+    public double[] BankLoans = null!;               // firm loans + local debt, end of quarter
+    public double[] PrivateCreditRationing = null!;  // share of private firms' new loan demand the bank serves next quarter
 
     // Buyers' side of the goods market
     public double[] ConsumerGoods = null!;           // households' purchases of modelled goods
@@ -145,6 +180,7 @@ public sealed class ProvinceState
 public static class LeverLayout
 {
     public const int FixedLevers = 4;
+    public static int CapexSubsidy(int industry) => industry;
     public static int ProductionSubsidy(int industries) => industries;
     public static int BailoutPropensity(int industries) => industries + 1;
     public static int WelfareShare(int industries) => industries + 2;

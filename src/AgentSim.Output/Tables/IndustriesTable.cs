@@ -19,6 +19,7 @@ public sealed class IndustriesTable
     private static readonly Measures<IndustriesTable> Columns = new Measures<IndustriesTable>()
         .Add("capacity", Units.Quantity, "Productive capacity of alive firms at the end of the quarter.", (t, s) => t.State.Capacity[s])
         .Add("output", Units.Quantity, "Output produced this quarter.", (t, s) => t.State.Output[s])
+        .Add("wage_index", Units.Fraction, "Wage per worker relative to the industry's reference wage, employment-weighted over provinces (MODEL.md 9.2: follows the smoothed profit margin).", (t, s) => t.State.WageIndex[s])
         .Add("demand", Units.Quantity, "Total demand at this quarter's price: domestic_demand + export_demand.", (t, s) => t.State.Demand[s])
         .Add("domestic_demand", Units.Quantity, "Domestic demand (consumers plus construction and equipment).", (t, s) => t.State.DomesticDemand[s])
         .Add("consumer_demand", Units.Quantity, "Part of domestic_demand bought by households, including trade-in pull-forward.", (t, s) => t.State.ConsumerDemand[s])
