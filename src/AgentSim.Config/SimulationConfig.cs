@@ -303,7 +303,7 @@ public sealed class EntryExitConfig
 public sealed class HouseholdsConfig
 {
     [Param("Propensity to consume out of disposable income with no safety net and no shocks.", Unit = "fraction", Min = 0, Max = 1)]
-    public double BasePropensity { get; set; } = 0.64;
+    public double BasePropensity { get; set; } = 0.62;
 
     [Param("Rise in the propensity to consume per unit of the safety-net index.", Min = 0, Max = 2)]
     public double SafetyNetEffect { get; set; } = 0.25;
@@ -576,7 +576,7 @@ public sealed class MechanismsConfig
     [Param("Wages follow the price war (MODEL.md 9.2): the wage per worker in each province's industry moves with its smoothed profit margin (wages.rent_sharing).")]
     public bool WageRentSharing { get; set; } = true;
 
-    [Param("A steady start (MODEL.md 9.3): investment responds to capex subsidies and directed credit relative to the initial levers (the status quo the economy was built under), so at the initial levers firms grow with demand.")]
+    [Param("A steady start (MODEL.md 9.3): during the burn-in (levers at their initial values) each industry's investment intercept is set so that its firms' desired capacity growth equals replacement plus demand growth, and entry counts capex subsidies from their initial level; both are frozen after the burn-in, so overbuilding comes from what officials then do.")]
     public bool SteadyStart { get; set; } = true;
 }
 

@@ -28,7 +28,8 @@ internal sealed class FirmKernels
     internal const int ImSales = 0, ImLeftoverWeight = 1, ImCount = 2;
 
     // Per-industry flow partial sums of the accounts pass.
-    internal const int IaOutput = 0, IaSales = 1, IaRevenue = 2, IaProfit = 3, IaEmployment = 4, IaCapacityOrdered = 5, IaCount = 6;
+    internal const int IaOutput = 0, IaSales = 1, IaRevenue = 2, IaProfit = 3, IaEmployment = 4, IaCapacityOrdered = 5,
+        IaGrowthDeviation = 6, IaCapital = 7, IaCount = 8;
 
     // Per-province stock partial sums of the observation pass.
     internal const int PoCash = 0, PoDebt = 1, PoFirms = 2, PoZombies = 3, PoCount = 4;
@@ -384,9 +385,7 @@ internal sealed class FirmKernels
                 targetSubsidy = fb.TargetIndustrySubsidy;
             bool softBudget = cfg.Mechanisms.SoftBudget;
             double directedDiscount = cfg.Banking.DirectedCreditDiscount;
-            // Investment responds to the levers relative to the status quo with a steady start (MODEL.md 9.3), else to their level.
-            double creditOffset = cfg.Mechanisms.SteadyStart ? sim.Nation.InitialCreditEasing : 0;
-            var subsidyOffset = ind.InitialCapexSubsidy;
+            var intercept = ind.InvestmentIntercept;
             var rationing = prov.PrivateCreditRationing;
             var wageIndex = prov.WageIndex;
             int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), creditLever = LeverLayout.CreditEasing(S);
@@ -411,7 +410,7 @@ internal sealed class FirmKernels
                 labourPerOutput[s] = par.LabourPerUnit[s] * ind.CostIndex[s];
                 labourWage[s] = par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
                 capitalPerUnit[s] = par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
-                growthBase[s] = par.Depreciation[s] + ind.ExpectedDemandGrowth[s] + phi0;
+                growthBase[s] = par.Depreciation[s] + ind.ExpectedDemandGrowth[s] + phi0 + intercept[s];
                 maxGrowthRate[s] = par.Depreciation[s] + maxGrowth;
                 buildSlot[s] = Initialisation.Mod(step + par.BuildLag[s], L);
             }
@@ -498,9 +497,9 @@ internal sealed class FirmKernels
 
                 // Investment: desired growth, financed by cash, then loans (soft budgets ignore leverage; other firms'
                 // loans are limited by leverage and, under a loan-to-deposit ceiling, rationed).
-                double creditTerm = soft ? phi4 * (levers[lv + creditLever] - creditOffset) : 0;
-                double growth = growthBase[s] + phi1 * (smoothedU - targetU) + phi2 * (smoothedR - loanRate)
-                                + phi3 * (subsidyRate - subsidyOffset[s]) + creditTerm;
+                double creditTerm = soft ? phi4 * levers[lv + creditLever] : 0;
+                double deviation = phi1 * (smoothedU - targetU) + phi2 * (smoothedR - loanRate) + phi3 * subsidyRate + creditTerm;
+                double growth = growthBase[s] + deviation;
                 growth = cash < 0 ? 0 : Math.Clamp(growth, 0, maxGrowthRate[s]);
                 double capex = growth * capitalBook;
                 double loan = 0, subsidy = 0;
@@ -583,6 +582,8 @@ internal sealed class FirmKernels
                 Unsafe.Add(ref ia, IaProfit) += profit;
                 Unsafe.Add(ref ia, IaEmployment) += employment;
                 Unsafe.Add(ref ia, IaCapacityOrdered) += capex / capitalUnit;
+                Unsafe.Add(ref ia, IaGrowthDeviation) += (phi0 + deviation) * capitalBook;
+                Unsafe.Add(ref ia, IaCapital) += capitalBook;
                 cells[cell] += 1;
                 ref double cf = ref cellFlows[cell * CfCount];
                 Unsafe.Add(ref cf, CfRevenue) += revenue;

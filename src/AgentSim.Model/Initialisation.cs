@@ -189,12 +189,9 @@ internal static class Initialisation
             prov.DepositRate[p] = cfg.Banking.BenchmarkDepositRate;
             prov.PrivateCreditRationing[p] = 1;
         }
-        // The status quo the investment rule measures levers from, with a steady start (MODEL.md 9.3).
+        // The status quo entry measures capex subsidies from, with a steady start (MODEL.md 9.3).
         if (cfg.Mechanisms.SteadyStart)
-        {
             for (int s = 0; s < S; s++) ind.InitialCapexSubsidy[s] = prov.LeverValues[LeverLayout.CapexSubsidy(s)];
-            nation.InitialCreditEasing = lv.CreditEasing.Initial;
-        }
         for (int i = 0; i < firms.Count; i++)
         {
             double employment = par.LabourPerUnit[firms.Industry[i]] * firms.Output[i];

@@ -255,7 +255,8 @@ public sealed partial class Simulation
         var ind = Industries;
         int cell = p * Industry.Count + s;
         double incumbents = Math.Max(1, Provinces.CellFirms[cell]);
-        double subsidy = Lever(p, s);
+        // With a steady start the subsidy counts from its initial level, as in investment (MODEL.md 9.3).
+        double subsidy = Lever(p, s) - ind.InitialCapexSubsidy[s];
         double profitGap = ind.Firms[s] > 0 ? ind.ProfitRateSum[s] / ind.Firms[s] - cfg.FirmBehaviour.LoanRate : 0;
         double rate = ee.BaseEntryRate * Math.Exp(Math.Min(5, ee.EntryProfitSensitivity * profitGap + ee.EntrySubsidySensitivity * subsidy));
         var rng = new CounterRng((ulong)cfg.Seed, RngStreams.Entry, Step, cell);
@@ -310,6 +311,16 @@ public sealed partial class Simulation
         Reduce(k.IndustryFlows, FirmKernels.IaCount, FirmKernels.IaEmployment, ind.Employment);
         k.ReduceInto(k.IndustryFlows, S, FirmKernels.IaCount, FirmKernels.IaCapacityOrdered, buffer);
         for (int s = 0; s < S; s++) ind.CapacityOrdered[s] += buffer[s];
+        // A steady start (MODEL.md 9.3): during the burn-in, with the levers at their initial values, each industry's
+        // investment intercept cancels the capital-weighted mean of its firms' desired growth beyond replacement and
+        // demand growth; it is frozen when the burn-in ends, so later overbuilding comes from what officials do.
+        if (Config.Mechanisms.SteadyStart && InBurnIn)
+        {
+            Span<double> deviation = stackalloc double[S];
+            k.ReduceInto(k.IndustryFlows, S, FirmKernels.IaCount, FirmKernels.IaGrowthDeviation, deviation);
+            k.ReduceInto(k.IndustryFlows, S, FirmKernels.IaCount, FirmKernels.IaCapital, buffer);
+            for (int s = 0; s < S; s++) ind.InvestmentIntercept[s] = buffer[s] > 0 ? -deviation[s] / buffer[s] : 0;
+        }
         Reduce(k.IndustryStocks, FirmKernels.IoCount, FirmKernels.IoCapacity, ind.Capacity);
         Reduce(k.IndustryStocks, FirmKernels.IoCount, FirmKernels.IoInventory, ind.Inventory);
         Reduce(k.IndustryStocks, FirmKernels.IoCount, FirmKernels.IoMarkup, ind.MarkupSum);

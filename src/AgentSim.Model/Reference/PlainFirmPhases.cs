@@ -223,13 +223,11 @@ internal sealed class PlainFirmPhases
             firm.SmoothedProfitRate += fb.MemorySmoothing * (profitRate - firm.SmoothedProfitRate);
 
             // Investment.
-            // With a steady start, lever terms count from the initial levers (the status quo).
-            bool steady = cfg.Mechanisms.SteadyStart;
-            double credit = soft ? sim.Lever(p, LeverLayout.CreditEasing(S)) - (steady ? sim.Nation.InitialCreditEasing : 0) : 0;
-            double growth = par.Depreciation[s] + ind.ExpectedDemandGrowth[s] + fb.InvestmentBase
-                            + fb.InvestmentUtilisation * (firm.SmoothedUtilisation - fb.TargetUtilisation)
-                            + fb.InvestmentProfit * (firm.SmoothedProfitRate - fb.LoanRate)
-                            + fb.InvestmentSubsidy * (subsidyRate - ind.InitialCapexSubsidy[s]) + fb.InvestmentCredit * credit;
+            double credit = soft ? sim.Lever(p, LeverLayout.CreditEasing(S)) : 0;
+            double deviation = fb.InvestmentUtilisation * (firm.SmoothedUtilisation - fb.TargetUtilisation)
+                               + fb.InvestmentProfit * (firm.SmoothedProfitRate - fb.LoanRate)
+                               + fb.InvestmentSubsidy * subsidyRate + fb.InvestmentCredit * credit;
+            double growth = par.Depreciation[s] + ind.ExpectedDemandGrowth[s] + fb.InvestmentBase + ind.InvestmentIntercept[s] + deviation;
             growth = cash < 0 ? 0 : Math.Clamp(growth, 0, par.Depreciation[s] + fb.MaxInvestmentRate);
             double capex = growth * capitalBook;
             double debt = firm.Debt;
@@ -301,6 +299,8 @@ internal sealed class PlainFirmPhases
             industryFlows[io + FirmKernels.IaProfit] += profit;
             industryFlows[io + FirmKernels.IaEmployment] += employment;
             industryFlows[io + FirmKernels.IaCapacityOrdered] += capex / capitalPerUnit;
+            industryFlows[io + FirmKernels.IaGrowthDeviation] += (fb.InvestmentBase + deviation) * capitalBook;
+            industryFlows[io + FirmKernels.IaCapital] += capitalBook;
             _cellFirms[p * S + s] += 1;
         }
         Array.Copy(_cellFirms, totals.CellCounts, _cellFirms.Length);

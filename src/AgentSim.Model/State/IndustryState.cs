@@ -29,7 +29,8 @@ public sealed class IndustryState
     public double[] MeanCapacityPerFirm = null!;
     public double[] ValueAddedPerUnit0 = null!; // base-year value added per unit, for real GDP
     public double[] ExpectedDemandGrowth = null!; // smoothed quarterly log growth of industry sales, used by investment
-    public double[] InitialCapexSubsidy = null!;  // the capex-subsidy lever at the start (status quo, mechanisms.steady_start)
+    public double[] InitialCapexSubsidy = null!;  // the capex-subsidy lever at the start (status quo for entry, mechanisms.steady_start)
+    public double[] InvestmentIntercept = null!;  // per-industry investment intercept set in the burn-in (mechanisms.steady_start)
     public double[] WageIndex = null!;          // employment-weighted mean of the provinces' wage indices (output)
 
     // This quarter

@@ -39,7 +39,6 @@ public sealed class NationState
     public double BankProfitToCentre;
     public double Deposits;
     public double DirectedCreditDiscount;
-    public double InitialCreditEasing;           // the credit-easing lever at the start (mechanisms.steady_start)
 
     // Net lending by sector (CNY bn per quarter); they sum to zero
     public double NetLendingHouseholds;
