@@ -10,7 +10,8 @@ namespace AgentSim.Cli;
 
 /// <summary>
 /// <c>agentsim ablate BASELINE OTHER... [--replicates N]</c>: reruns the comparison with one mechanism switched off at
-/// a time (soft budgets, lever imitation, investment in the score, production floors) and tabulates the signature
+/// a time (soft budgets, lever imitation, investment in the score, production floors, and v2's financial repression,
+/// loan-to-deposit ceiling, wage rent sharing and steady start, and the strategic list itself) and tabulates the signature
 /// indicators, so each result can be traced to the mechanism that produces it.
 /// </summary>
 internal static class AblateCommand
@@ -23,6 +24,11 @@ internal static class AblateCommand
         ("lever_imitation", "no lever imitation"),
         ("investment_in_score", "investment not in the GDP score"),
         ("production_floors", "no production floors"),
+        ("financial_repression", "no financial repression (benchmark deposit rate)"),
+        ("loan_to_deposit_ceiling", "no loan-to-deposit ceiling"),
+        ("wage_rent_sharing", "wages do not follow margins"),
+        ("steady_start", "no steady start (v1 start)"),
+        ("strategic_list", "no strategic list in policy"),
     ];
 
     private static readonly string[] OwnIndicators =

@@ -578,6 +578,9 @@ public sealed class MechanismsConfig
 
     [Param("A steady start (MODEL.md 9.3): during the burn-in (levers at their initial values) each industry's investment intercept is set so that its firms' desired capacity growth equals replacement plus demand growth, and entry counts capex subsidies from their initial level; both are frozen after the burn-in, so overbuilding comes from what officials then do.")]
     public bool SteadyStart { get; set; } = true;
+
+    [Param("The centre's strategic list shapes policy: listed industries start with levers.capex_subsidy_strategic_initial, escape the non-strategic cap, get central co-funding and form officials' sector moves. Off, every industry is treated as unlisted (indicators still group the industries flagged strategic), which shows how much of a strategic-vs-other gap the list causes.")]
+    public bool StrategicList { get; set; } = true;
 }
 
 /// <summary>Household deposits and the provincial banks (MODEL.md 9.1). Rates are per quarter.</summary>

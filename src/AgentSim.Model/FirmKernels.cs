@@ -416,7 +416,7 @@ internal sealed class FirmKernels
             }
             var wage = par.Wage;
             var depreciation = par.Depreciation;
-            var strategicIndustry = par.Strategic;
+            var strategicIndustry = par.OnPolicyList;   // co-funding follows the centre's list
             var valueAddedPerUnit = ind.ValueAddedPerUnit0;
 
             // Firm arrays in locals: the loop stores into arrays, so the JIT would otherwise reload every field.

@@ -167,7 +167,7 @@ internal static class Initialisation
         {
             var levers = prov.Levers(p);
             for (int s = 0; s < S; s++)
-                levers[s] = par.Strategic[s] ? lv.CapexSubsidyStrategicInitial : Math.Min(lv.CapexSubsidy.Initial, lv.NonStrategicCapexSubsidyCap);
+                levers[s] = par.OnPolicyList[s] ? lv.CapexSubsidyStrategicInitial : Math.Min(lv.CapexSubsidy.Initial, lv.NonStrategicCapexSubsidyCap);
             levers[LeverLayout.ProductionSubsidy(S)] = lv.ProductionSubsidy.Initial;
             levers[LeverLayout.BailoutPropensity(S)] = lv.BailoutPropensity.Initial;
             levers[LeverLayout.WelfareShare(S)] = lv.WelfareShare.Initial;

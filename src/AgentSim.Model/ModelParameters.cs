@@ -8,11 +8,12 @@ namespace AgentSim.Model;
 /// </summary>
 public sealed class IndustryParameters
 {
-    public IndustryParameters(IReadOnlyList<IndustryConfig> industries)
+    public IndustryParameters(IReadOnlyList<IndustryConfig> industries, bool strategicList = true)
     {
         int n = industries.Count;
         Names = industries.Select(i => i.Name).ToArray();
         Strategic = industries.Select(i => i.Strategic).ToArray();
+        OnPolicyList = industries.Select(i => i.Strategic && strategicList).ToArray();
         UnitCost = industries.Select(i => i.UnitCost).ToArray();
         CapitalPerUnit = industries.Select(i => i.CapitalPerUnit).ToArray();
         Depreciation = industries.Select(i => i.Depreciation).ToArray();
@@ -26,7 +27,11 @@ public sealed class IndustryParameters
 
     public int Count { get; }
     public string[] Names { get; }
+    /// <summary>Flagged strategic in the config: the group the indicators report on.</summary>
     public bool[] Strategic { get; }
+    /// <summary>On the centre's priority list for policy (initial subsidies, the cap, co-funding, officials' sector
+    /// moves): the strategic industries, or none with mechanisms.strategic_list off.</summary>
+    public bool[] OnPolicyList { get; }
     public double[] UnitCost { get; }
     public double[] CapitalPerUnit { get; }
     public double[] Depreciation { get; }

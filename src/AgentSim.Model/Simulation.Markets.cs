@@ -282,7 +282,7 @@ public sealed partial class Simulation
     {
         var gov = Config.Government;
         var prov = Provinces;
-        bool strategic = Config.Industries[s].Strategic;
+        bool strategic = Industry.OnPolicyList[s];
         prov.FirmCapex[p] += capex;
         prov.CapexToConstruction[p] += capex * (1 - gov.LandShareOfCapex);
         prov.LandSales[p] += capex * gov.LandShareOfCapex;

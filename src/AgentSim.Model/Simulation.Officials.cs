@@ -106,7 +106,7 @@ public sealed partial class Simulation
         LeverBounds b = lever < S ? lv.CapexSubsidy
             : (lever - S) switch { 0 => lv.ProductionSubsidy, 1 => lv.BailoutPropensity, 2 => lv.WelfareShare, _ => lv.CreditEasing };
         // The centre caps capex subsidies to industries off its strategic list.
-        if (lever < S && !Industry.Strategic[lever]) return (b.Min, Math.Max(b.Min, Math.Min(b.Max, lv.NonStrategicCapexSubsidyCap)));
+        if (lever < S && !Industry.OnPolicyList[lever]) return (b.Min, Math.Max(b.Min, Math.Min(b.Max, lv.NonStrategicCapexSubsidyCap)));
         return (b.Min, b.Max);
     }
 
@@ -191,7 +191,7 @@ public sealed partial class Simulation
             // non-strategic ones (sizing the group from one industry's range once shrank the strategic step to 0.024).
             for (int s = 0; s < S; s++)
             {
-                if (Industry.Strategic[s] != strategicGroup) continue;
+                if (Industry.OnPolicyList[s] != strategicGroup) continue;
                 var (min, max) = LeverRange(s);
                 levers[s] = Math.Clamp(levers[s] + direction * oc.ExperimentSize * (max - min), min, max);
             }

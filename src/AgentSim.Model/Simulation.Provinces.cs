@@ -71,7 +71,7 @@ public sealed partial class Simulation
         int welfareLever = LeverLayout.WelfareShare(S);
         double vatCentral = 0, servicesTax = 0, transfers = 0, cofunding = 0, tradeInCentral = 0, stateInvestment = 0;
         double nlHouseholds = 0, nlFirms = 0, nlServices = 0, nlBanks = 0, nlLocal = 0, bankInterest = 0, bankLosses = 0;
-        double depositInterest = 0, bankToCentre = 0, deposits = 0, directedDiscount = 0;
+        double depositInterest = 0, bankToCentre = 0, deposits = 0, directedDiscount = 0, bankOtherIncome = 0;
         var bank = cfg.Banking;
         double gdp = 0, gdpReal = 0, consumption = 0, investment = 0, government = 0, netExports = 0, exports = 0, imports = 0;
         double income = 0, firmInvestment = 0;
@@ -214,6 +214,7 @@ public sealed partial class Simulation
             nlBanks += prov.BankNetLending[p];
             depositInterest += prov.DepositInterest[p];
             bankToCentre += prov.BankProfitToCentre[p];
+            bankOtherIncome += prov.BankOtherAssetIncome[p];
             deposits += prov.Deposits[p];
             directedDiscount += prov.DirectedCreditDiscount[p];
 
@@ -248,7 +249,8 @@ public sealed partial class Simulation
         nation.Deposits = deposits;
         nation.DirectedCreditDiscount = directedDiscount;
         nation.CentralRevenue = vatCentral + servicesTax + bankToCentre;
-        nation.CentralSpending = transfers + cofunding + tradeInCentral + stateInvestment;
+        nation.BankOtherAssetIncome = bankOtherIncome;
+        nation.CentralSpending = transfers + cofunding + tradeInCentral + stateInvestment + bankOtherIncome;
         nation.CentralDebtStart = nation.CentralDebt;
         nation.CentralDebt += nation.CentralSpending - nation.CentralRevenue;
         nation.BankInterestIncome = bankInterest;
@@ -307,8 +309,12 @@ public sealed partial class Simulation
         var bank = Config.Banking;
         var mech = Config.Mechanisms;
         double writeOffs = prov.WriteOffs[p] - prov.LgfvLosses[p];
-        prov.BankProfit[p] = prov.FirmInterest[p] + prov.LocalInterest[p] - prov.DepositInterest[p] - writeOffs;
-        double normal = bank.NormalReturn * (prov.FirmDebt[p] + prov.LocalDebtStart[p]);
+        // Deposits beyond the loans the model resolves fund assets it does not (bonds, reserves, other loans), which
+        // earn the benchmark deposit rate plus the normal return, paid by the centre (MODEL.md 9.1's bank is an aggregate).
+        prov.BankOtherAssets[p] = Math.Max(0, prov.DepositsStart[p] - prov.FirmDebt[p] - prov.LocalDebtStart[p]);
+        prov.BankOtherAssetIncome[p] = (bank.BenchmarkDepositRate + bank.NormalReturn) * prov.BankOtherAssets[p];
+        prov.BankProfit[p] = prov.FirmInterest[p] + prov.LocalInterest[p] + prov.BankOtherAssetIncome[p] - prov.DepositInterest[p] - writeOffs;
+        double normal = bank.NormalReturn * (prov.FirmDebt[p] + prov.LocalDebtStart[p] + prov.BankOtherAssets[p]);
         prov.BankProfitToCentre[p] = Math.Max(0, prov.BankProfit[p] - normal);
         prov.BankNetLending[p] = prov.BankProfit[p] - prov.BankProfitToCentre[p];
         prov.BankLoans[p] = prov.FirmDebt[p] + prov.LocalDebt[p];

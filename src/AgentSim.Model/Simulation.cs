@@ -20,7 +20,7 @@ public sealed partial class Simulation : IDisposable
     public Simulation(SimulationConfig config, IReadOnlyList<ProvinceRow> provinces, int threads = 0, FirmEngine engine = FirmEngine.StructOfArrays)
     {
         Config = config;
-        Industry = new IndustryParameters(config.Industries);
+        Industry = new IndustryParameters(config.Industries, config.Mechanisms.StrategicList);
         int industries = Industry.Count;
         Firms = new FirmArrays();
         Provinces = new ProvinceState(provinces.Count, industries);

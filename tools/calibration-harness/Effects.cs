@@ -144,7 +144,7 @@ static class Budget
             double gdp = Sum(pr.GdpExpenditure);
             string F(string name, double[] x) => $"{name}={100 * Sum(x) / gdp:F2}";
             Console.WriteLine($"t={step,3} " + string.Join(" ", F("rev", pr.LocalRevenue), F("land", pr.LandSales), F("capexSubL", pr.CapexSubsidiesLocal),
-                F("capexSubC", pr.CapexSubsidiesCentral), F("prodSub", pr.ProductionSubsidies), F("intSub", pr.InterestSubsidies), F("bail", pr.Bailouts),
+                F("capexSubC", pr.CapexSubsidiesCentral), F("prodSub", pr.ProductionSubsidies), F("dirDisc", pr.DirectedCreditDiscount), F("bail", pr.Bailouts),
                 F("lgfv", pr.LgfvLosses), F("interest", pr.LocalInterest), F("welfare", pr.Welfare), F("G", pr.GovernmentConsumption),
                 F("infra", pr.Infrastructure), F("hhIncome", pr.HouseholdIncome), F("firmCapex", pr.FirmCapex)));
         }

@@ -264,7 +264,7 @@ internal sealed class PlainFirmPhases
             if (firm.Age < short.MaxValue) firm.Age++;
             if (cash < 0) _distressed.Add(firm);
 
-            double cofunding = par.Strategic[s] ? gov.StrategicCofunding : 0;
+            double cofunding = par.OnPolicyList[s] ? gov.StrategicCofunding : 0;
             int o = p * FirmKernels.PfCount;
             flows[o + FirmKernels.PfRevenue] += revenue;
             flows[o + FirmKernels.PfExportRevenue] += revenue * ind.ExportShare[s];
@@ -284,7 +284,7 @@ internal sealed class PlainFirmPhases
             totals.CellFlows[cf + FirmKernels.CfRevenue] += revenue;
             totals.CellFlows[cf + FirmKernels.CfProfit] += profit;
             totals.CellFlows[cf + FirmKernels.CfEmployment] += employment;
-            flows[o + FirmKernels.PfCapexSubsidyLocal] += par.Strategic[s] ? subsidy * (1 - cofunding) : subsidy;
+            flows[o + FirmKernels.PfCapexSubsidyLocal] += par.OnPolicyList[s] ? subsidy * (1 - cofunding) : subsidy;
             flows[o + FirmKernels.PfCapexSubsidyCentral] += subsidy * cofunding;
             flows[o + FirmKernels.PfCapex] += capex;
             flows[o + FirmKernels.PfCapexToConstruction] += capex * (1 - gov.LandShareOfCapex);

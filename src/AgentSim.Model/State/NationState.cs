@@ -37,6 +37,7 @@ public sealed class NationState
     public double BankWriteOffLosses;
     public double DepositInterest;
     public double BankProfitToCentre;
+    public double BankOtherAssetIncome;
     public double Deposits;
     public double DirectedCreditDiscount;
 

@@ -102,6 +102,8 @@ public sealed class ProvinceState
     public double[] BankProfit = null!;              // interest received - deposit interest - write-offs it bears
     public double[] BankProfitToCentre = null!;      // profit above the normal return, paid to the centre
     public double[] BankNetLending = null!;          // retained profit
+    public double[] BankOtherAssets = null!;         // deposits beyond firm loans and local debt (assets the model does not resolve)
+    public double[] BankOtherAssetIncome = null!;    // their return, paid by the centre
     public double[] BankPolicyCost = null!;          // discounts + smoothed write-offs the bank recovers from depositors
     public double[] SmoothedBankWriteOffs = null!;   // write-offs net of the financing vehicle's share, smoothed
     public double[] BankLoans = null!;               // firm loans + local debt, end of quarter
