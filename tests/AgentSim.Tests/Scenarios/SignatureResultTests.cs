@@ -24,20 +24,28 @@ public sealed class SignatureResultTests(SignatureFixture fixture, ITestOutputHe
         Assert.Equal("trade-in", fixture.Check("S6a").Scenario);
     }
 
-    [Theory]
+    // Under MODEL.md v2's steady start (9.3) the strategic-vs-other gap that v1 showed came largely from the start:
+    // with the start steady, GDP officials' subsidy race leaves strategic utilisation at 0.75 [0.74, 0.76], 3.9 points
+    // below the others (8.1 with v1's start). Measured in docs/results.md; the question is with the model owner (issue 12).
+    [Theory(Skip = "Not emerging under v2's steady start (strategic utilisation 0.753, gap -3.9 points at CI size); docs/results.md, issue 12")]
     [InlineData("S1a")]
     [InlineData("S1b")]
     public void S1_overbuilding_in_strategic_industries_under_the_gdp_rule(string id) => AssertHolds(id);
 
-    [Fact(Skip = "Not emerging: strategic utilisation under household-income ends within 1 point of baseline; docs/results.md measures why (open in issue 3)")]
+    [Fact(Skip = "Not emerging: strategic utilisation under household-income ends within 1 point of baseline, also with v2's channels at any strength in their ranges; docs/results.md, issue 12")]
     public void S1_household_income_rule_leaves_strategic_utilisation_five_points_higher() => AssertHolds("S1c");
 
     [Theory]
     [InlineData("S2a")]
     [InlineData("S2b")]
+    public void S2_price_wars_and_deflation(string id) => AssertHolds(id);
+
+    // With a steady start, strategic margins end near +9% (v1: -3%, from the start's overbuilding) and zombies are
+    // 2% of firms under either rule (v1: 12%).
+    [Theory(Skip = "Not emerging under v2's steady start (strategic margin +0.088, zombie shares equal); docs/results.md, issue 12")]
     [InlineData("S2c")]
     [InlineData("S2d")]
-    public void S2_price_wars_deflation_and_zombies(string id) => AssertHolds(id);
+    public void S2_margins_near_zero_and_more_zombies_under_the_gdp_rule(string id) => AssertHolds(id);
 
     [Theory]
     [InlineData("S3a")]
@@ -57,7 +65,7 @@ public sealed class SignatureResultTests(SignatureFixture fixture, ITestOutputHe
         Assert.True(welfare.Low > 0, $"pilots should raise welfare relative to non-pilots: {welfare.Mean:F3} [{welfare.Low:F3}, {welfare.High:F3}]");
     }
 
-    [Theory(Skip = "Not emerging: pilots' capex subsidies and bailout propensity do not fall reliably after the switch; docs/results.md measures why (open in issue 3)")]
+    [Theory(Skip = "Not emerging: pilots' capex subsidies and bailout propensity do not fall reliably after the switch, also with v2's channels at any strength in their ranges; docs/results.md, issue 12")]
     [InlineData("S4b")]
     [InlineData("S4c")]
     public void S4_pilots_cut_capex_subsidies_and_bailouts(string id) => AssertHolds(id);
