@@ -7,6 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/../.."
 firms=${1:-20000}; reps=${2:-10}; out=${3:-runs/frontier}
 cd "$root"
+mkdir -p "$out"; out="$(cd "$out" && pwd)"
 dotnet build src/AgentSim.Cli -c Release -v q -nologo >/dev/null
 cli=src/AgentSim.Cli/bin/Release/net10.0/agentsim.dll
 mkdir -p "$out"
@@ -19,4 +20,4 @@ for omega in 0.05 0.10 0.15; do for chi in 0.0 0.5 1.0; do for ceiling in 0.75 0
     --set wages.rent_sharing=$omega --set banking.repression_intensity=$chi \
     --set banking.loan_to_deposit_ceiling=$ceiling > "$point.log" 2>&1
 done; done; done
-cd "$here" && dotnet run -c Release -v q -- "$root/$out" "$root/$out/frontier.png"
+cd "$here" && dotnet run -c Release -v q -- "$out" "$out/frontier.png"
