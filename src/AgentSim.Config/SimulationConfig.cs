@@ -81,6 +81,9 @@ public sealed class SimulationConfig
     [Param("Household deposits and one bank per province: deposit interest, directed credit, write-offs, financial repression (MODEL.md 9.1).")]
     public BankingConfig Banking { get; set; } = new();
 
+    [Param("Trends over long horizons: industries' demand growth and state investment growth above the long-run rate fade.")]
+    public DemandConfig Demand { get; set; } = new();
+
     [Param("Wages that follow the price war: rent sharing in each province's industries (MODEL.md 9.2).")]
     public WagesConfig Wages { get; set; } = new();
 
@@ -332,6 +335,9 @@ public sealed class HouseholdsConfig
 
 
 
+    [Param("Weight of the latest quarter's real consumption in the consumption level that scales consumer demand for the modelled goods (smoothing damps a one-quarter feedback from goods bought to income).", Unit = "fraction per quarter", Min = 0.01, Max = 1)]
+    public double ConsumerDemandSmoothing { get; set; } = 0.3;
+
     [Param("Weight of the latest quarter in households' expectation of consumer-price inflation.", Unit = "fraction", Min = 0, Max = 1)]
     public double InflationExpectationWeight { get; set; } = 0.3;
 }
@@ -398,6 +404,9 @@ public sealed class GovernmentConfig
 
     [Param("Rise of the local debt rate per unit of debt to annual GDP.", Unit = "fraction per quarter", Min = 0, Max = 0.2)]
     public double LocalDebtRateSlope { get; set; } = 0.01;
+
+    [Param("Highest interest rate on local debt, however high the debt ratio (lenders to provinces expect the centre to stand behind them; without a cap a province whose debt outgrows its GDP spirals).", Unit = "fraction per quarter", Min = 0, Max = 0.2)]
+    public double MaxLocalDebtRate { get; set; } = 0.015;
 
     [Param("Local debt to annual GDP above which the province grants no more bailouts.", Unit = "fraction", Min = 0, Max = 10)]
     public double MaxDebtRatioForBailouts { get; set; } = 0.6;
@@ -609,6 +618,16 @@ public sealed class BankingConfig
 
     [Param("Most a province's bank lends (firm loans and local debt) per yuan of household deposits, with mechanisms.loan_to_deposit_ceiling on (China's legal cap until 2015: 0.75).", Unit = "fraction", Min = 0.05, Max = 5)]
     public double LoanToDepositCeiling { get; set; } = 0.75;
+}
+
+/// <summary>Demand trends over long horizons.</summary>
+public sealed class DemandConfig
+{
+    [Param("Long-run growth rate of industry demand trends (domestic and export) and of state investment, about 3% a year: growth above it fades (booms mature).", Unit = "fraction per quarter", Min = 0, Max = 0.05)]
+    public double LongRunGrowth { get; set; } = 0.0075;
+
+    [Param("Half-life of an industry's demand growth above the long-run rate; 0 keeps it for ever (v1). 160 quarters leaves 71% of the excess at the end of the default 20 years and 18% after 100.", Unit = "quarters", Min = 0, Max = 4000)]
+    public double GrowthHalfLife { get; set; } = 160;
 }
 
 /// <summary>Wages that follow the price war (MODEL.md 9.2).</summary>

@@ -186,7 +186,7 @@ internal static class Initialisation
             prov.ExperimentLever[p] = -1;
             // Deposits: years of the province's disposable income in the data (MODEL.md 9.1).
             prov.Deposits[p] = cfg.Banking.InitialDepositYears * prov.DataIncomePerCapita[p] * prov.Population[p] / 1e9;
-            prov.DepositRate[p] = cfg.Banking.BenchmarkDepositRate;
+            prov.NextDepositRate[p] = cfg.Banking.BenchmarkDepositRate;
             prov.PrivateCreditRationing[p] = 1;
         }
         // The status quo entry measures capex subsidies from, with a steady start (MODEL.md 9.3).

@@ -52,7 +52,7 @@ public sealed partial class Simulation
             double price = lastSales[s] > 0 ? priceSales[s] / lastSales[s]
                 : available[s] > 0 ? priceAvailable[s] / available[s] : ind.ReferencePrice[s];
             ind.DemandPrice[s] = price;
-            double baseDomestic = ind.DomesticScale[s] * Math.Pow(1 + icfg.DemandGrowth, t)
+            double baseDomestic = ind.DomesticScale[s] * TrendFactor(icfg.DemandGrowth, t)
                                   * Math.Pow(price / ind.ReferencePrice[s], -icfg.DemandElasticity);
             double consumer = icfg.ConsumerShare * baseDomestic * Nation.RealConsumptionRatio;
             double other = (1 - icfg.ConsumerShare) * baseDomestic;
@@ -83,7 +83,7 @@ public sealed partial class Simulation
             foreach (var tc in Config.Tariffs)
                 if (tc.Industry == icfg.Name && Step >= tc.FromStep && Step <= tc.ToStep) tariff += tc.Rate;
             ind.Tariff[s] = tariff;
-            double exports = ind.ExportScale[s] * Math.Pow(1 + icfg.ExportGrowth, t)
+            double exports = ind.ExportScale[s] * TrendFactor(icfg.ExportGrowth, t)
                              * Math.Pow(price * (1 + tariff) / ind.WorldPrice[s], -icfg.ExportElasticity);
 
             double domestic = consumer + other;
@@ -100,6 +100,31 @@ public sealed partial class Simulation
     }
 
     /// <summary>Resets the flows that sequential phases add to before the parallel reductions do.</summary>
+    /// <summary>
+    /// Demand trend after <paramref name="quarters"/> quarters for a growth rate of <paramref name="growth"/> per quarter.
+    /// Growth above demand.long_run_growth decays towards it with half-life demand.growth_half_life (booms mature), so
+    /// long horizons do not compound a boom's growth for a century: (1 + g)^t with g's excess over the long-run rate
+    /// integrated as excess x h / ln 2 x (1 - 2^(-t/h)). Growth at or below the long-run rate is unchanged.
+    /// </summary>
+    internal double TrendFactor(double growth, int quarters)
+    {
+        var d = Config.Demand;
+        double longRun = d.LongRunGrowth;
+        if (growth <= longRun || d.GrowthHalfLife <= 0) return Math.Pow(1 + growth, quarters);
+        double halfLife = d.GrowthHalfLife;
+        double excess = Math.Log(1 + growth) - Math.Log(1 + longRun);
+        return Math.Exp(quarters * Math.Log(1 + longRun) + excess * halfLife / Math.Log(2) * (1 - Math.Pow(2, -quarters / halfLife)));
+    }
+
+    /// <summary>The growth rate in quarter <paramref name="quarter"/> of a trend that starts at <paramref name="growth"/>
+    /// and whose excess over demand.long_run_growth fades with half-life demand.growth_half_life.</summary>
+    internal double TrendGrowth(double growth, int quarter)
+    {
+        var d = Config.Demand;
+        if (growth <= d.LongRunGrowth || d.GrowthHalfLife <= 0) return growth;
+        return d.LongRunGrowth + (growth - d.LongRunGrowth) * Math.Pow(2, -quarter / d.GrowthHalfLife);
+    }
+
     internal void ResetQuarterFlows()
     {
         var prov = Provinces;

@@ -120,7 +120,7 @@ public sealed partial class Simulation
             double vatLocal = gov.VatLocalShare * prov.Vat[p];
             prov.LocalRevenue[p] = vatLocal + prov.LandSales[p] + prov.CentralTransfers[p];
             double debtRatio = prov.LocalDebtStart[p] / (4 * previousGdp);
-            prov.LocalInterest[p] = (gov.LocalDebtRate + gov.LocalDebtRateSlope * Math.Max(0, debtRatio)) * prov.LocalDebtStart[p];
+            prov.LocalInterest[p] = Math.Min(gov.MaxLocalDebtRate, gov.LocalDebtRate + gov.LocalDebtRateSlope * Math.Max(0, debtRatio)) * prov.LocalDebtStart[p];
             double committed = prov.CapexSubsidiesLocal[p] + prov.ProductionSubsidies[p] + prov.Bailouts[p]
                                + prov.LocalInterest[p] + prov.LgfvLosses[p] + prov.TradeInLocal[p];
             double programme = Math.Max(gov.MinProgrammeShare * prov.LocalRevenue[p],
@@ -151,6 +151,7 @@ public sealed partial class Simulation
             // value added, where that value added itself depends on consumption and housing out of income.
             // Deposits earn this quarter's provincial deposit rate on the stock held at the start (MODEL.md 9.1).
             prov.DepositsStart[p] = prov.Deposits[p];
+            prov.DepositRate[p] = prov.NextDepositRate[p];
             prov.DepositInterest[p] = prov.DepositRate[p] * prov.DepositsStart[p];
             double direct = prov.FirmWages[p] + prov.Dividends[p] + prov.Welfare[p] + prov.TradeInRebates[p] + prov.DepositInterest[p];
             double servicesExogenous = -prov.ConsumerGoods[p] + prov.GovernmentConsumption[p] + prov.DomesticMaterials[p];
@@ -196,7 +197,7 @@ public sealed partial class Simulation
             double multiplier = 1 - lambdaServices * propensity - lambdaConstruction * domesticConstruction * hh.HousingRate;
             nextStateInvestment[p] = InBurnIn
                 ? Math.Max(0, prov.StateInvestment[p] + ModelConstants.CalibrationGain * (prov.DataGdp[p] - prov.GdpExpenditure[p]) * multiplier)
-                : prov.StateInvestment[p] * (1 + gov.StateInvestmentGrowth);
+                : prov.StateInvestment[p] * (1 + TrendGrowth(gov.StateInvestmentGrowth, Step));
 
             // Sector balances (net lending), from flows.
             double firmNetLending = prov.Revenue[p] - prov.FirmWages[p] - prov.ImportedMaterials[p] - prov.DomesticMaterials[p]
@@ -285,7 +286,11 @@ public sealed partial class Simulation
         double inflation = nation.ConsumerPriceIndex / nation.PreviousConsumerPriceIndex - 1;
         double realConsumption = consumption / nation.ConsumerPriceIndex;
         if (Step <= -1 || nation.InitialRealConsumption == 0) nation.InitialRealConsumption = realConsumption;
-        nation.RealConsumptionRatio = InBurnIn ? 1 : realConsumption / nation.InitialRealConsumption;
+        // Consumer demand follows real consumption with smoothing: buying goods with last quarter's unsmoothed
+        // consumption feeds back on this quarter's income with a one-quarter lag, which at long horizons (a larger
+        // goods share of consumption) turns into a growing quarter-to-quarter oscillation.
+        nation.RealConsumptionRatio = InBurnIn ? 1
+            : nation.RealConsumptionRatio + hh.ConsumerDemandSmoothing * (realConsumption / nation.InitialRealConsumption - nation.RealConsumptionRatio);
 
         for (int p = 0; p < P; p++)
         {
@@ -322,7 +327,7 @@ public sealed partial class Simulation
         prov.SmoothedBankWriteOffs[p] += bank.WriteOffSmoothing * (writeOffs - prov.SmoothedBankWriteOffs[p]);
         prov.BankPolicyCost[p] = prov.DirectedCreditDiscount[p] + prov.SmoothedBankWriteOffs[p];
         double benchmark = bank.BenchmarkDepositRate, floor = Math.Min(bank.DepositRateFloor, benchmark);
-        prov.DepositRate[p] = mech.FinancialRepression && prov.Deposits[p] > 0
+        prov.NextDepositRate[p] = mech.FinancialRepression && prov.Deposits[p] > 0
             ? Math.Clamp(benchmark - bank.RepressionIntensity * prov.BankPolicyCost[p] / prov.Deposits[p], floor, benchmark)
             : benchmark;
 

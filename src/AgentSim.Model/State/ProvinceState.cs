@@ -97,7 +97,8 @@ public sealed class ProvinceState
     // Households' deposits and the province's bank (MODEL.md 9.1)
     public double[] Deposits = null!;                // stock, end of quarter
     public double[] DepositsStart = null!;           // stock, start of quarter
-    public double[] DepositRate = null!;             // fraction per quarter paid this quarter (set at the end of the last)
+    public double[] DepositRate = null!;             // fraction per quarter paid this quarter
+    public double[] NextDepositRate = null!;         // set at the end of this quarter, paid the next
     public double[] DepositInterest = null!;         // paid by the bank to households
     public double[] BankProfit = null!;              // interest received - deposit interest - write-offs it bears
     public double[] BankProfitToCentre = null!;      // profit above the normal return, paid to the centre
