@@ -26,15 +26,150 @@ public sealed class RunIdentityTests : IClassFixture<RunIdentityTests.RealRun>
     }
 
     [Fact]
-    public void Household_income_is_wages_plus_transfers_plus_dividends()
+    public void Household_income_is_wages_plus_transfers_plus_dividends_plus_deposit_interest()
     {
         var t = _run.Provinces;
         var income = RunFixtures.Doubles(t, "household_income");
         var wages = RunFixtures.Doubles(t, "wages");
         var transfers = RunFixtures.Doubles(t, "transfers");
         var dividends = RunFixtures.Doubles(t, "household_dividends");
-        AssertRows(t, i => income[i] - (wages[i] + transfers[i] + dividends[i]), i => Math.Abs(income[i]),
-            "household_income - (wages + transfers + household_dividends)");
+        var depositInterest = RunFixtures.Doubles(t, "deposit_interest");
+        AssertRows(t, i => income[i] - (wages[i] + transfers[i] + dividends[i] + depositInterest[i]), i => Math.Abs(income[i]),
+            "household_income - (wages + transfers + household_dividends + deposit_interest)");
+        // Deposit interest is a real part of income in this run, not a column of zeros.
+        Assert.All(depositInterest, d => Assert.True(d > 0, $"deposit_interest {d}"));
+    }
+
+    [Fact]
+    public void Deposits_change_by_household_saving_less_equity_injections()
+    {
+        var t = _run.Provinces;
+        var deposits = RunFixtures.Doubles(t, "deposits");
+        var start = RunFixtures.Doubles(t, "deposits_start");
+        var income = RunFixtures.Doubles(t, "household_income");
+        var consumption = RunFixtures.Doubles(t, "household_consumption");
+        var housing = RunFixtures.Doubles(t, "housing");
+        var equity = RunFixtures.Doubles(t, "firm_equity_injections");
+        AssertRows(t, i => (deposits[i] - start[i]) - (income[i] - consumption[i] - housing[i] - equity[i]),
+            i => Math.Max(Math.Abs(deposits[i]), Math.Abs(income[i]) + Math.Abs(consumption[i]) + Math.Abs(housing[i]) + Math.Abs(equity[i])),
+            "(deposits - deposits_start) - (household_income - household_consumption - housing - firm_equity_injections)");
+    }
+
+    [Fact]
+    public void Deposits_start_is_the_previous_quarters_deposits()
+    {
+        var t = _run.Provinces;
+        var deposits = RunFixtures.Doubles(t, "deposits");
+        var start = RunFixtures.Doubles(t, "deposits_start");
+        var step = t["step"].Select(Convert.ToInt64).ToArray();
+        var province = t["province"];
+        var previous = new Dictionary<(long, string), double>();
+        for (int i = 0; i < deposits.Length; i++) previous[(step[i], (string)province[i]!)] = deposits[i];
+        int checkedRows = 0;
+        for (int i = 0; i < deposits.Length; i++)
+        {
+            if (!previous.TryGetValue((step[i] - 1, (string)province[i]!), out var last)) continue;
+            Assert.True(start[i] == last, $"deposits_start {start[i]:R} at step {step[i]}, {province[i]}; deposits the quarter before {last:R}");
+            checkedRows++;
+        }
+        Assert.True(checkedRows > 0);
+    }
+
+    [Fact]
+    public void Deposit_interest_is_the_deposit_rate_times_deposits_at_the_start()
+    {
+        var t = _run.Provinces;
+        var interest = RunFixtures.Doubles(t, "deposit_interest");
+        var rate = RunFixtures.Doubles(t, "deposit_rate");
+        var start = RunFixtures.Doubles(t, "deposits_start");
+        // If the identity fails, say whether the interest was paid at the rate the previous row reports instead (the
+        // column would then hold the rate set for the next quarter, not the one paid in this one).
+        var step = t["step"].Select(Convert.ToInt64).ToArray();
+        var province = t["province"];
+        var rateByRow = new Dictionary<(long, string), double>();
+        for (int i = 0; i < rate.Length; i++) rateByRow[(step[i], (string)province[i]!)] = rate[i];
+        int lagged = 0, compared = 0;
+        for (int i = 0; i < rate.Length; i++)
+        {
+            if (!rateByRow.TryGetValue((step[i] - 1, (string)province[i]!), out var previous)) continue;
+            compared++;
+            if (Math.Abs(interest[i] - previous * start[i]) <= Tolerance * Math.Abs(interest[i])) lagged++;
+        }
+        AssertRows(t, i => interest[i] - rate[i] * start[i], i => Math.Abs(interest[i]),
+            $"deposit_interest - deposit_rate x deposits_start (with the previous row's deposit_rate the identity holds on {lagged} of {compared} rows)");
+    }
+
+    [Fact]
+    public void Bank_profit_is_interest_income_less_deposit_interest_and_write_offs()
+    {
+        var t = _run.Provinces;
+        var profit = RunFixtures.Doubles(t, "bank_profit");
+        var interestIncome = RunFixtures.Doubles(t, "bank_interest_income");
+        var firmInterest = RunFixtures.Doubles(t, "firm_interest");
+        var localInterest = RunFixtures.Doubles(t, "local_interest");
+        var depositInterest = RunFixtures.Doubles(t, "deposit_interest");
+        var writeOffs = RunFixtures.Doubles(t, "bank_write_offs");
+        var allWriteOffs = RunFixtures.Doubles(t, "write_offs");
+        var lgfvLosses = RunFixtures.Doubles(t, "lgfv_losses");
+        AssertRows(t, i => profit[i] - (interestIncome[i] - depositInterest[i] - writeOffs[i]),
+            i => Math.Abs(interestIncome[i]) + Math.Abs(depositInterest[i]) + Math.Abs(writeOffs[i]),
+            "bank_profit - (bank_interest_income - deposit_interest - bank_write_offs)");
+        AssertRows(t, i => interestIncome[i] - (firmInterest[i] + localInterest[i]), i => Math.Abs(interestIncome[i]),
+            "bank_interest_income - (firm_interest + local_interest)");
+        AssertRows(t, i => writeOffs[i] - (allWriteOffs[i] - lgfvLosses[i]), i => Math.Max(Math.Abs(allWriteOffs[i]), Math.Abs(interestIncome[i])),
+            "bank_write_offs - (write_offs - lgfv_losses)");
+    }
+
+    [Fact]
+    public void Bank_net_lending_is_profit_less_profit_paid_to_the_centre()
+    {
+        var t = _run.Provinces;
+        var profit = RunFixtures.Doubles(t, "bank_profit");
+        var toCentre = RunFixtures.Doubles(t, "bank_profit_to_centre");
+        var netLending = RunFixtures.Doubles(t, "bank_net_lending");
+        AssertRows(t, i => netLending[i] - (profit[i] - toCentre[i]), i => Math.Max(Math.Abs(profit[i]), Math.Abs(toCentre[i])),
+            "bank_net_lending - (bank_profit - bank_profit_to_centre)");
+        Assert.All(toCentre, c => Assert.True(c >= 0, $"bank_profit_to_centre {c}"));
+    }
+
+    [Fact]
+    public void Central_revenue_is_vat_services_tax_and_bank_profit()
+    {
+        var t = _run.Nation;
+        var revenue = RunFixtures.Doubles(t, "central_revenue");
+        var vat = RunFixtures.Doubles(t, "vat_central");
+        var services = RunFixtures.Doubles(t, "services_tax");
+        var bank = RunFixtures.Doubles(t, "bank_profit_to_centre");
+        AssertRows(t, i => revenue[i] - (vat[i] + services[i] + bank[i]), i => Math.Abs(revenue[i]),
+            "central_revenue - (vat_central + services_tax + bank_profit_to_centre)");
+    }
+
+    [Fact]
+    public void National_bank_columns_are_the_sums_of_the_provinces()
+    {
+        var p = _run.Provinces;
+        var n = _run.Nation;
+        var byStep = new Dictionary<long, int>();
+        var nationStep = n["step"].Select(Convert.ToInt64).ToArray();
+        for (int i = 0; i < nationStep.Length; i++) byStep[nationStep[i]] = i;
+        var provinceStep = p["step"].Select(Convert.ToInt64).ToArray();
+        foreach (var (provinceColumn, nationColumn) in new[]
+                 {
+                     ("deposit_interest", "deposit_interest"), ("bank_profit_to_centre", "bank_profit_to_centre"), ("deposits", "deposits"),
+                     ("directed_credit_discount", "directed_credit_discount"), ("bank_net_lending", "net_lending_banks"),
+                 })
+        {
+            var values = RunFixtures.Doubles(p, provinceColumn);
+            var sums = new double[nationStep.Length];
+            var scale = new double[nationStep.Length];
+            for (int i = 0; i < values.Length; i++)
+            {
+                sums[byStep[provinceStep[i]]] += values[i];
+                scale[byStep[provinceStep[i]]] += Math.Abs(values[i]);
+            }
+            var national = RunFixtures.Doubles(n, nationColumn);
+            AssertRows(n, i => national[i] - sums[i], i => Math.Max(scale[i], 1e-300), $"nation.{nationColumn} - sum of provinces.{provinceColumn}");
+        }
     }
 
     [Fact]

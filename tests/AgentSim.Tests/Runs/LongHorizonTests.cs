@@ -1,0 +1,64 @@
+using AgentSim.Config;
+using AgentSim.Model;
+using AgentSim.Model.Guards;
+using AgentSim.Model.State;
+
+namespace AgentSim.Tests.Runs;
+
+/// <summary>
+/// Every shipped scenario runs 400 quarters at a small size with the invariant guard on every quarter, and its firm
+/// count stays within a factor of 3 of the start (issue 12: v1 stopped on an invariant past ~220 quarters, and
+/// pilot grew 65-fold through entry). The run stops early only if the firm count passes 20 times the start, to bound
+/// the test's time; the message gives the quarter and the ratio.
+/// </summary>
+public sealed class LongHorizonTests
+{
+    private const int Firms = 1_500, Quarters = 400;
+    private const double Factor = 3, Runaway = 20;
+
+    public static TheoryData<string> Scenarios() => new() { "baseline", "household-income", "pilot", "eu-ev-tariff", "trade-in" };
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public void Shipped_scenario_runs_400_quarters_with_invariants_on_and_a_stable_firm_count(string scenario)
+    {
+        var configs = Path.Combine(RunFixtures.RepositoryRoot, "configs");
+        var loaded = ConfigLoader.Load(Path.Combine(configs, scenario + ".yaml"), [$"firms={Firms}", $"steps={Quarters}"]);
+        var config = loaded.Config;
+        config.Provinces.DataFile = Path.Combine(configs, config.Provinces.DataFile);
+        using var sim = new Simulation(config, ProvinceData.Load(config.Provinces.DataFile), threads: 1);
+        var guard = new InvariantGuard(sim);
+        double start = sim.AliveFirms;
+        double max = 1, min = 1;
+        int maxAt = 0, minAt = 0, firstOut = int.MinValue;
+        string? stopped = null;
+        try
+        {
+            while (sim.Step < Quarters)
+            {
+                sim.Advance();
+                guard.Check();
+                int quarter = sim.Step - 1;
+                double ratio = sim.AliveFirms / start;
+                if (ratio > max) (max, maxAt) = (ratio, quarter);
+                if (ratio < min) (min, minAt) = (ratio, quarter);
+                if (firstOut == int.MinValue && (ratio > Factor || ratio < 1 / Factor)) firstOut = quarter;
+                if (ratio > Runaway)
+                {
+                    stopped = $"stopped at quarter {quarter}: firm count {ratio:F1} x the start";
+                    break;
+                }
+            }
+        }
+        catch (InvariantViolationException e)
+        {
+            Assert.Fail($"{scenario}: invariant violated at quarter {sim.Step - 1} (firm ratio so far max {max:F2} at {maxAt}, min {min:F2} at {minAt}): {e.Message}");
+        }
+        string summary = $"{scenario}: {start} firms at the start, max ratio {max:F2} (quarter {maxAt}), min ratio {min:F2} (quarter {minAt}), " +
+                         $"{sim.AliveFirms} alive at quarter {sim.Step - 1}" + (firstOut == int.MinValue ? "" : $"; first outside x{Factor} at quarter {firstOut}") +
+                         (stopped is null ? "" : $"; {stopped}");
+        Console.WriteLine(summary);
+        Assert.True(stopped is null && firstOut == int.MinValue, summary);
+        Assert.Equal(Quarters, sim.Step);
+    }
+}
