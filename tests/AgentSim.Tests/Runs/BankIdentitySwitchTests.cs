@@ -46,7 +46,7 @@ public sealed class BankIdentitySwitchTests
                 double saving = prov.HouseholdIncome[p] - prov.Consumption[p] - prov.Housing[p] - prov.FirmEquityInjections[p];
                 Close(prov.Deposits[p] - prov.DepositsStart[p], saving, Math.Max(Math.Abs(prov.Deposits[p]), Math.Abs(prov.HouseholdIncome[p])), $"deposits, {where}");
                 double writeOffs = prov.WriteOffs[p] - prov.LgfvLosses[p];
-                double interestIncome = prov.FirmInterest[p] + prov.LocalInterest[p];
+                double interestIncome = prov.FirmInterest[p] + prov.LocalInterest[p] + prov.BankOtherAssetIncome[p];
                 Close(prov.BankProfit[p], interestIncome - prov.DepositInterest[p] - writeOffs,
                     Math.Abs(interestIncome) + Math.Abs(prov.DepositInterest[p]) + Math.Abs(writeOffs), $"bank profit, {where}");
                 Close(prov.BankNetLending[p], prov.BankProfit[p] - prov.BankProfitToCentre[p],
@@ -70,8 +70,20 @@ public sealed class BankIdentitySwitchTests
                          + n.NetLendingLocalGovernments + n.NetLendingCentralGovernment + n.NetLendingRestOfWorld;
             Close(sum, 0, Math.Abs(n.Gdp), $"sector net lending, {when}");
         }
-        if (off == "steady_start") Assert.Equal(0, n.InitialCreditEasing);
-        else Assert.Equal(config.Levers.CreditEasing.Initial, n.InitialCreditEasing);
+        // The steady start's burn-in intercepts and entry's status-quo subsidies exist only with the switch on.
+        var ind = sim.Industries;
+        if (off == "steady_start")
+        {
+            Assert.All(ind.InvestmentIntercept, x => Assert.Equal(0.0, x));
+            Assert.All(ind.InitialCapexSubsidy, x => Assert.Equal(0.0, x));
+        }
+        else
+        {
+            Assert.Contains(ind.InvestmentIntercept, x => x != 0);
+            for (int s = 0; s < sim.Industry.Count; s++)
+                Assert.Equal(sim.Industry.Strategic[s] ? config.Levers.CapexSubsidyStrategicInitial : config.Levers.CapexSubsidy.Initial,
+                    ind.InitialCapexSubsidy[s]);
+        }
     }
 
     private static void Close(double actual, double expected, double scale, string what) =>

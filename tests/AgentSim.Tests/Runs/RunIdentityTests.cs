@@ -108,12 +108,13 @@ public sealed class RunIdentityTests : IClassFixture<RunIdentityTests.RealRun>
         var firmInterest = RunFixtures.Doubles(t, "firm_interest");
         var localInterest = RunFixtures.Doubles(t, "local_interest");
         var depositInterest = RunFixtures.Doubles(t, "deposit_interest");
+        var otherIncome = RunFixtures.Doubles(t, "bank_other_asset_income");
         var writeOffs = RunFixtures.Doubles(t, "bank_write_offs");
         var allWriteOffs = RunFixtures.Doubles(t, "write_offs");
         var lgfvLosses = RunFixtures.Doubles(t, "lgfv_losses");
-        AssertRows(t, i => profit[i] - (interestIncome[i] - depositInterest[i] - writeOffs[i]),
-            i => Math.Abs(interestIncome[i]) + Math.Abs(depositInterest[i]) + Math.Abs(writeOffs[i]),
-            "bank_profit - (bank_interest_income - deposit_interest - bank_write_offs)");
+        AssertRows(t, i => profit[i] - (interestIncome[i] + otherIncome[i] - depositInterest[i] - writeOffs[i]),
+            i => Math.Abs(interestIncome[i]) + Math.Abs(otherIncome[i]) + Math.Abs(depositInterest[i]) + Math.Abs(writeOffs[i]),
+            "bank_profit - (bank_interest_income + bank_other_asset_income - deposit_interest - bank_write_offs)");
         AssertRows(t, i => interestIncome[i] - (firmInterest[i] + localInterest[i]), i => Math.Abs(interestIncome[i]),
             "bank_interest_income - (firm_interest + local_interest)");
         AssertRows(t, i => writeOffs[i] - (allWriteOffs[i] - lgfvLosses[i]), i => Math.Max(Math.Abs(allWriteOffs[i]), Math.Abs(interestIncome[i])),
