@@ -55,6 +55,7 @@ foreach (var (id, title, threshold) in panels)
     plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
         Enumerable.Range(0, labels.Length).Select(i => (double)i).ToArray(), labels);
     plot.Axes.Bottom.MinimumSize = 60;
+    plot.Axes.Bottom.TickLabelStyle.FontSize = 11;
     plot.Axes.SetLimitsX(-0.5, labels.Length - 0.5);
     plot.YLabel(id == "S1c" ? "utilisation (fraction)" : "lever change", 12);
     plots.Add(plot);
@@ -62,5 +63,5 @@ foreach (var (id, title, threshold) in panels)
 var multiplot = new Multiplot(plots[0]);
 foreach (var p in plots.Skip(1)) multiplot.AddPlot(p);
 multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(plots.Count, 1);
-multiplot.SavePng(png, 1000, 330 * plots.Count);
+multiplot.SavePng(png, Math.Max(1000, 80 * points.Count), 330 * plots.Count);
 Console.WriteLine($"{png}: {points.Count} points; {Path.ChangeExtension(png, ".csv")}");
