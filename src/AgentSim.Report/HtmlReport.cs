@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using AgentSim.Analysis;
 
 namespace AgentSim.Report;
 
@@ -153,7 +154,7 @@ public static class HtmlReport
         {
             // Many groups (a sweep): a row per group, a column per indicator, means only.
             html.Append("<table>\n<thead><tr><th>group</th><th>runs</th>");
-            foreach (var row in c.Headlines) html.Append($"<th title=\"{E(row.Label)}\">{E(row.Name)}</th>");
+            foreach (var row in c.Headlines) html.Append($"<th title=\"{E(row.Name)}\">{E(row.Label)}</th>");
             html.Append("</tr></thead>\n<tbody>\n");
             for (int g = 0; g < groups.Count; g++)
             {
@@ -166,8 +167,9 @@ public static class HtmlReport
         }
         var notes = new List<string>
         {
-            "Computed from the runs' tables: first and final year are the first and last four recorded quarters; "
-            + "growth is annualised from the first to the last recorded quarter; price changes are relative to the start of the run.",
+            "Computed from the runs' tables with the definitions of AgentSim.Analysis (IndicatorCatalog; docs/report.md), the same as "
+            + "the run summary, compare and sweep: \"first year\" is quarters 0-3 after the burn-in, \"end\" the mean over the last "
+            + "20 quarters; growth is annualised and price changes measured from quarter 0 to the last quarter.",
         };
         if (anyInterval) notes.Add("Brackets are 95% intervals: Student t across replicates.");
         var did = c.Headlines.FirstOrDefault(r => r.Name == "pilot_income_growth_did");
@@ -183,16 +185,11 @@ public static class HtmlReport
         return html.ToString();
     }
 
-    public static string Format(Estimate? e, HeadlineFormat format)
+    /// <summary>An estimate in its indicator's format (<see cref="IndicatorCatalog.FormatValue(double, IndicatorFormat)"/>), with its interval.</summary>
+    public static string Format(Estimate? e, IndicatorFormat format)
     {
         if (e is null || !double.IsFinite(e.Value)) return "n/a";
-        string One(double v) => format switch
-        {
-            HeadlineFormat.Percent => Inv($"{100 * v:F1}%"),
-            HeadlineFormat.SignedPercent => Inv($"{100 * v:+0.0;-0.0;0.0}%"),
-            HeadlineFormat.LogPointsPerQuarter => Inv($"{100 * v:+0.000;-0.000;0.000} pp/q"),
-            _ => Inv($"{v:G4}"),
-        };
+        string One(double v) => IndicatorCatalog.FormatValue(v, format);
         return e.HasInterval ? $"{One(e.Value)} [{One(e.Low)}, {One(e.High)}]" : One(e.Value);
     }
 

@@ -18,7 +18,7 @@ public sealed record ReportOptions
 public sealed record ReportResult(string Directory, string HtmlPath, IReadOnlyList<Chart> Charts, ReportLayout Layout, IReadOnlyList<HeadlineRow> Headlines);
 
 /// <summary>One row of the headline table: an indicator with an estimate per group.</summary>
-public sealed record HeadlineRow(string Name, string Label, HeadlineFormat Format, IReadOnlyList<Estimate?> Values);
+public sealed record HeadlineRow(string Name, string Label, AgentSim.Analysis.IndicatorFormat Format, IReadOnlyList<Estimate?> Values);
 
 /// <summary>
 /// Makes a report: finds the runs, reads their tables with DuckDB, draws the charts with ScottPlot and writes them

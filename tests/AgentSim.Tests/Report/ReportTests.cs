@@ -112,10 +112,10 @@ public sealed partial class ReportTests(ReportFixture fixture) : IDisposable
         // Without a usable summary.parquet the indicators come from the run tables.
         var noSummary = new ReportLayout { Kind = ReportKind.Sweep, Groups = result.Layout.Groups, Inputs = result.Layout.Inputs, SweepParameters = result.Layout.SweepParameters };
         var computed = SweepData.Build(noSummary, groups);
-        Assert.Contains("consumption_share_final_year", computed.Indicators);
+        Assert.Contains("consumption_share_end", computed.Indicators);
         Assert.Equal(4, computed.Points.Count);
         var summaryValues = fromSummary.Points.Select(p => p.Values["consumption_share_end"]).Order().ToList();
-        var computedValues = computed.Points.Select(p => p.Values["consumption_share_final_year"]).Order().ToList();
+        var computedValues = computed.Points.Select(p => p.Values["consumption_share_end"]).Order().ToList();
         Assert.All(summaryValues.Zip(computedValues), pair => Assert.Equal(pair.First, pair.Second, 12));
     }
 
