@@ -22,8 +22,8 @@ internal static class Usage
           agentsim --version              show the version
 
         Examples:
-          dotnet run --project src/AgentSim.Cli -c Release -- run configs/baseline.yaml
-          dotnet run --project src/AgentSim.Cli -c Release -- report runs/baseline
+          agentsim run configs/baseline.yaml
+          agentsim report runs/baseline
 
         """;
 
@@ -225,7 +225,7 @@ internal static class Usage
                                                       print the sbatch line that resubmits missing runs
 
         Example:
-          dotnet run --project src/AgentSim.Cli -c Release -- sweep configs/sweep-pilot.yaml --out runs/sweep-pilot
+          agentsim sweep configs/sweep-pilot.yaml --out runs/sweep-pilot
 
         Exit codes: 0 every run complete, 1 some runs failed, 2 bad input, 130 interrupted (rerun to resume).
 
