@@ -104,6 +104,61 @@ public static class ReportStatistics
         return new Band(mean, low, high, replicates.Count);
     }
 
+    /// <summary>How the bands of shares are computed: the caption of every chart that draws one says this.</summary>
+    public const string ShareBandMethod =
+        "bands of shares are 95% Student-t intervals on the angular scale (arcsine of the square root) transformed back, so they stay within 0-100%";
+
+    /// <summary>
+    /// A share (values in [0, 1]) across replicates: the mean per step, with a 95% band that respects the bounds: a
+    /// Student-t interval of asin(sqrt(share)), clamped to [0, pi/2] and transformed back. The angular transformation
+    /// stabilises the variance of proportions and, unlike the logit, stays finite at a share of exactly zero (zombie
+    /// shares early in a run), so one replicate with no zombies does not blow the band up.
+    /// </summary>
+    public static Band AggregateShare(IReadOnlyList<double[]> replicates)
+    {
+        var band = Aggregate(replicates);
+        int T = band.Mean.Length;
+        var low = new double[T];
+        var high = new double[T];
+        for (int t = 0; t < T; t++)
+        {
+            var angles = replicates.Select(r => r[t]).Where(double.IsFinite).Select(v => Math.Asin(Math.Sqrt(Math.Clamp(v, 0, 1)))).ToList();
+            var e = Mean(angles);
+            (low[t], high[t]) = (Back(e.Low), Back(e.High));
+        }
+        return band with { Low = low, High = high };
+    }
+
+    /// <summary>The mean of a share across replicates with the bounded 95% interval of <see cref="AggregateShare"/>.</summary>
+    public static Estimate MeanShare(IReadOnlyList<double> values)
+    {
+        var plain = Mean(values);
+        var angles = Mean(values.Where(double.IsFinite).Select(v => Math.Asin(Math.Sqrt(Math.Clamp(v, 0, 1)))).ToList());
+        return plain with { Low = Back(angles.Low), High = Back(angles.High), Method = "Student t across replicates on the angular scale" };
+    }
+
+    private static double Back(double angle) => double.IsFinite(angle) ? Math.Pow(Math.Sin(Math.Clamp(angle, 0, Math.PI / 2)), 2) : double.NaN;
+
+    /// <summary>
+    /// The event study of one run with pilots: pilot minus non-pilot mean log real income per resident, averaged over
+    /// each year relative to the switch (year 0 = the switch quarter and the three after it) and measured against year
+    /// -1, in log points; complete years only, from the first to the end of the horizon. Null without pilots or a
+    /// full year before the switch.
+    /// </summary>
+    public static (int[] Years, double[] Gap)? EventStudy(RunData run)
+    {
+        int t0 = run.SwitchStep;
+        if (!run.HasPilots || t0 < RunData.Year || t0 >= run.Steps) return null;
+        var logs = run.IncomePerCapitaReal.Select(row => row.Select(v => Math.Log(v)).ToArray()).ToArray();
+        var pilots = run.ProvinceMean(logs, true);
+        var others = run.ProvinceMean(logs, false);
+        int first = -(t0 / RunData.Year), last = (run.Steps - t0) / RunData.Year - 1;
+        double Year(int k) => Enumerable.Range(t0 + k * RunData.Year, RunData.Year).Average(t => pilots[t] - others[t]);
+        double reference = Year(-1);
+        var years = Enumerable.Range(first, last - first + 1).ToArray();
+        return (years, years.Select(k => Year(k) - reference).ToArray());
+    }
+
     /// <summary>
     /// The headline indicators of a run (<see cref="IndicatorCatalog.Headline"/>), computed from its tables by
     /// <see cref="Indicators.Compute"/>: the same definitions, labels and numbers as the run summary, compare and sweep.
