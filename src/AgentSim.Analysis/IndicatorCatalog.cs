@@ -155,6 +155,14 @@ public static class IndicatorCatalog
     public static string FormatValue(string name, double value) =>
         Find(name) is { } d ? d.FormatValue(value) : double.IsFinite(value) ? value.ToString("G6", CultureInfo.InvariantCulture) : "n/a";
 
+    /// <summary>Every definition as a Markdown table (docs/report.md holds it; a test keeps the two the same).</summary>
+    public static string MarkdownTable()
+    {
+        var md = new System.Text.StringBuilder("| name (Parquet, --raw) | label | unit | formula | window |\n|---|---|---|---|---|\n");
+        foreach (var d in All) md.Append($"| `{d.Name}` | {d.Label} | {d.Unit} | {d.Formula} | {d.Window} |\n");
+        return md.ToString();
+    }
+
     /// <summary>A value and its interval in the indicator's format: "41.2% [40.8%, 41.6%]".</summary>
     public static string FormatInterval(string name, double mean, double low, double high) =>
         double.IsFinite(low) && double.IsFinite(high)

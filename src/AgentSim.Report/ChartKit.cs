@@ -158,7 +158,8 @@ internal static class ChartKit
             panel.Axes.Title.Label.FontSize = 13;
             draw(panel, shown[g], 0, false);
             decorate?.Invoke(panel);
-            if (g == 0) Legend(panel, below: true);
+            // Every panel gets its legend (below it): panels then share one plotting-area size, and a legend never sits on the data.
+            Legend(panel, below: true);
             plots.Add(panel);
         }
         // A common y range, so panels compare by eye.

@@ -29,3 +29,15 @@ public sealed class SignatureLatexTests
         Assert.Contains("over 10 replicates", tex);
     }
 }
+
+/// <summary>docs/report.md lists every indicator exactly as the catalog defines it.</summary>
+public sealed class IndicatorDocsTests
+{
+    [Fact]
+    public void Docs_list_every_indicator_with_the_catalogs_label_unit_formula_and_window()
+    {
+        string docs = File.ReadAllText(Path.Combine(AgentSim.Tests.Runs.RunFixtures.RepositoryRoot, "docs", "report.md"));
+        string table = IndicatorCatalog.MarkdownTable();
+        Assert.True(docs.Contains(table, StringComparison.Ordinal), "docs/report.md's indicator table differs from IndicatorCatalog; paste this:\n" + table);
+    }
+}
