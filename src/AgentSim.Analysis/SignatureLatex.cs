@@ -18,7 +18,8 @@ public static class SignatureLatex
         var tex = new StringBuilder();
         tex.Append("% Signature results (MODEL.md section 6) and calibration bands, written by agentsim compare --latex.\n");
         tex.Append(string.Create(c, $"% Values: mean over {replicates} replicates [95% Student-t interval]; S2b: mean (shortest spell over replicates).\n"));
-        tex.Append("\\begin{tabular}{llllc}\n\\toprule\n");
+        // The criterion column wraps (p{}); the others stay on one line.
+        tex.Append("\\begin{tabular}{lp{0.42\\linewidth}llc}\n\\toprule\n");
         tex.Append("Id & Criterion & Scenario & Value [95\\% CI] & Holds \\\\\n\\midrule\n");
         foreach (var check in checks)
         {
@@ -34,6 +35,7 @@ public static class SignatureLatex
     /// <summary>Text with LaTeX's special characters escaped (criteria contain %, &lt;, ≥ and the like).</summary>
     public static string Escape(string text)
     {
+        text = text.Replace("<=", "≤", StringComparison.Ordinal).Replace(">=", "≥", StringComparison.Ordinal);
         var sb = new StringBuilder(text.Length);
         foreach (char ch in text)
         {
@@ -43,6 +45,7 @@ public static class SignatureLatex
                 '&' or '%' or '$' or '#' or '_' or '{' or '}' => "\\" + ch,
                 '~' => "\\textasciitilde{}",
                 '^' => "\\textasciicircum{}",
+                '|' => "$|$",
                 '<' => "$<$",
                 '>' => "$>$",
                 '≥' => "$\\geq$",

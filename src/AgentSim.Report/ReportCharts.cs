@@ -136,8 +136,8 @@ internal static class ReportCharts
     {
         var shown = groups.Take(MaxOverlaid).ToList();
         bool single = shown.Count == 1;
-        var gdp = NewPlot("Real GDP growth by incentive rule", "quarter", "year-on-year log growth (%)");
-        var income = NewPlot("Real household income per capita growth by incentive rule", "quarter", "year-on-year log growth (%)");
+        var gdp = NewPlot("Real GDP growth by incentive rule", "quarter after the burn-in", "year-on-year log growth (%)");
+        var income = NewPlot("Real household income per capita growth by incentive rule", "quarter after the burn-in", "year-on-year log growth (%)");
         var rules = shown.SelectMany(g => g.Runs.SelectMany(r => r.Rules)).Distinct().ToList();
         for (int g = 0; g < shown.Count; g++)
         {
@@ -172,7 +172,7 @@ internal static class ReportCharts
         estimates = list;
         var withPilots = groups.Where(g => g.Dids.Count > 0).Take(MaxOverlaid).ToList();
         if (withPilots.Count == 0) return null;
-        var plot = NewPlot("Pilot vs non-pilot provinces: real income per capita", "quarter", "log change since the quarter before the switch (%)");
+        var plot = NewPlot("Pilot vs non-pilot provinces: real income per capita", "quarter after the burn-in", "log change since the quarter before the switch (%)");
         bool single = withPilots.Count == 1;
         var spans = new HashSet<int>();
         for (int g = 0; g < withPilots.Count; g++)
@@ -235,19 +235,21 @@ internal static class ReportCharts
     {
         var shown = groups.Take(MaxOverlaid).ToList();
         bool single = shown.Count == 1;
-        var panels = new (string Title, string Y, Func<RunData, double[][]> Values)[]
+        // Share: a fraction of a whole, whose band stays within [0, 1] (the caption says how).
+        var panels = new (string Title, string Y, bool Share, Func<RunData, double[][]> Values)[]
         {
-            ("Capex subsidy, strategic industries", "rate (share of capex)", r => r.CapexLever(true)),
-            ("Capex subsidy, other industries", "rate (share of capex)", r => r.CapexLever(false)),
-            ("Production subsidy", "rate (share of revenue)", r => Lever(r, "production_subsidy")),
-            ("Bailout propensity", "index", r => Lever(r, "bailout_propensity")),
-            ("Welfare share", "share of programme spending", r => Lever(r, "welfare_share")),
-            ("Credit easing", "index", r => Lever(r, "credit_easing")),
+            ("Capex subsidy, strategic industries", "rate (share of capex)", true, r => r.CapexLever(true)),
+            ("Capex subsidy, other industries", "rate (share of capex)", true, r => r.CapexLever(false)),
+            ("Production subsidy", "rate (share of revenue)", true, r => Lever(r, "production_subsidy")),
+            ("Bailout propensity", "index", false, r => Lever(r, "bailout_propensity")),
+            ("Welfare share", "share of programme spending", true, r => Lever(r, "welfare_share")),
+            ("Credit easing", "index", false, r => Lever(r, "credit_easing")),
         };
         var plots = new List<Plot>();
-        foreach (var (title, y, values) in panels)
+        foreach (var (title, y, isShare, values) in panels)
         {
-            var plot = NewPlot(title, "quarter", y);
+            var plot = NewPlot(title, "quarter after the burn-in", y);
+            Band Aggregate(LoadedGroup group, Func<RunData, double[]> select) => isShare ? group.ShareSeries(select) : group.Series(select);
             for (int g = 0; g < shown.Count; g++)
             {
                 var group = shown[g];
@@ -256,12 +258,12 @@ internal static class ReportCharts
                 string prefix = single ? "" : group.Name + ": ";
                 if (pilots)
                 {
-                    BandLine(plot, x, group.Series(r => r.ProvinceMean(values(r), true)), single ? ColorAt(3) : ColorAt(g), prefix + "pilots");
-                    BandLine(plot, x, group.Series(r => r.ProvinceMean(values(r), false)), single ? ColorAt(0) : ColorAt(g), prefix + "non-pilots", 1, LinePattern.Dashed);
+                    BandLine(plot, x, Aggregate(group, r => r.ProvinceMean(values(r), true)), single ? ColorAt(3) : ColorAt(g), prefix + "pilots");
+                    BandLine(plot, x, Aggregate(group, r => r.ProvinceMean(values(r), false)), single ? ColorAt(0) : ColorAt(g), prefix + "non-pilots", 1, LinePattern.Dashed);
                 }
                 else
                 {
-                    BandLine(plot, x, group.Series(r => r.ProvinceMean(values(r), null)), ColorAt(g), single ? null : group.Name);
+                    BandLine(plot, x, Aggregate(group, r => r.ProvinceMean(values(r), null)), ColorAt(g), single ? null : group.Name);
                 }
             }
             Legend(plot, below: true);
@@ -273,7 +275,8 @@ internal static class ReportCharts
             + "bail out failing firms, the welfare share of programme spending and credit easing. Officials imitate the levers of "
             + "peers who score well under their rule and experiment around them, so the levers drift toward whatever the rule rewards."
             + (shown.Any(g => g.First.HasPilots) ? " Pilot provinces are solid, the others dashed." : "")
-            + BandNote(shown) + GroupsNote(groups, shown),
+            + BandNote(shown) + (shown.Any(g => g.Runs.Count >= MinBandReplicates) ? " For the rates and the welfare share, " + ReportStatistics.ShareBandMethod + "." : "")
+            + GroupsNote(groups, shown),
             Render(plots, 3, 1500, 900), 1500, 900);
     }
 

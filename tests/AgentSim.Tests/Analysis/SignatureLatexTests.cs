@@ -13,10 +13,12 @@ public sealed class SignatureLatexTests
             new("S1a", "baseline strategic utilisation ends below 75%", "baseline", Indicators.StrategicUtilisationEnd, 0.725, 0.623, 0.828, true),
             new("S2b", "... with spells of 4+ quarters & more", "baseline", Indicators.LongestFallingSpell, 68, 45, 80, true),
             new("S4a", "pilot DiD > 0 (CI excludes 0)", "pilot_x", Indicators.PilotIncomeDid, -0.00034, -0.008, 0.007, false),
+            new("C4", "inflation near zero (|x| <= 1% a quarter)", "baseline", Indicators.PpiInflationStart, -0.005, -0.006, -0.005, true),
         ];
         string tex = SignatureLatex.Write(checks, 10);
 
-        Assert.Contains("\\begin{tabular}{llllc}", tex);
+        Assert.Contains("\\begin{tabular}{lp{0.42\\linewidth}llc}", tex);
+        Assert.Contains("($|$x$|$ $\\leq$ 1\\% a quarter)", tex);
         Assert.EndsWith("\\end{tabular}\n", tex);
         var rows = tex.Split('\n').Where(l => l.EndsWith("\\\\", StringComparison.Ordinal)).ToList();
         Assert.Equal(1 + checks.Length, rows.Count); // the header, then one row per criterion
