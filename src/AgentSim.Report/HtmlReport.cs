@@ -126,13 +126,16 @@ public static class HtmlReport
         var lows = f.Doubles("ci_low");
         var highs = f.Doubles("ci_high");
         var holds = f.Bools("holds");
+        var indicators = f.Names.Contains("indicator") ? f.Strings("indicator") : new string[f.Rows];
         html.Append(Inv($"<h2 id=\"signature\">Signature results: {holds.Count(h => h)} of {f.Rows} criteria hold</h2>\n"));
         html.Append("<div class=\"table-wrap\"><table>\n<thead><tr><th>id</th><th>criterion (MODEL.md section 6; C: calibration bands)</th><th>scenario</th><th>value [95% CI]</th><th>holds</th></tr></thead>\n<tbody>\n");
         for (int r = 0; r < f.Rows; r++)
         {
+            // In the indicator's own unit, as compare prints it (an older signature.parquet without the column: plain numbers).
+            string name = indicators[r] ?? "";
             string value = ids[r] == "S2b"
-                ? Inv($"{means[r]:G4} (shortest {lows[r]:G4})")
-                : Inv($"{means[r]:G4} [{lows[r]:G4}, {highs[r]:G4}]");
+                ? $"{IndicatorCatalog.FormatValue(name, means[r])} (shortest {IndicatorCatalog.FormatValue(name, lows[r])})"
+                : IndicatorCatalog.FormatInterval(name, means[r], lows[r], highs[r]);
             html.Append($"<tr><td>{E(ids[r])}</td><td>{E(criteria[r])}</td><td>{E(scenarios[r])}</td><td>{E(value)}</td><td>{(holds[r] ? "yes" : "<strong>no</strong>")}</td></tr>\n");
         }
         html.Append("</tbody>\n</table></div>\n");

@@ -191,6 +191,29 @@ public sealed partial class ReportTests(ReportFixture fixture) : IDisposable
     }
 
     [Fact]
+    public void A_comparisons_signature_table_shows_each_value_in_its_indicators_unit()
+    {
+        // A comparison written by compare --tables: scenario=NAME/replicate=R/ with signature.parquet beside them.
+        string root = _out.File("comparison");
+        foreach (var (name, source) in new[] { ("baseline", fixture.PilotRun), ("pilot", Path.Combine(fixture.Replicates, "replicate=0")) })
+        {
+            string target = Path.Combine(root, $"scenario={name}", "replicate=0");
+            Directory.CreateDirectory(target);
+            foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+        Frame.Query("COPY (SELECT * FROM (VALUES ('S1a', 'baseline strategic utilisation ends below 75%', 'baseline', 'strategic_utilisation_end', 0.725, 0.623, 0.828, true), "
+            + "('S2b', '... spells of 4+ quarters', 'baseline', 'longest_falling_price_spell', 68.0, 45.0, 80.0, true)) "
+            + "t(id, criterion, scenario, indicator, mean, ci_low, ci_high, holds)) TO " + Frame.Literal(Path.Combine(root, "signature.parquet")) + " (FORMAT parquet)");
+
+        var result = ReportBuilder.Build(new ReportOptions { Inputs = [root], OutputDirectory = _out.File("report") });
+
+        Assert.Equal(ReportKind.Comparison, result.Layout.Kind);
+        string html = File.ReadAllText(result.HtmlPath);
+        Assert.Contains("<td>72.5% [62.3%, 82.8%]</td>", html);
+        Assert.Contains("<td>68 quarters (shortest 45 quarters)</td>", html);
+    }
+
+    [Fact]
     public void A_new_report_in_the_same_folder_removes_charts_it_no_longer_has()
     {
         ReportBuilder.Build(new ReportOptions { Inputs = [fixture.PilotRun], OutputDirectory = _out.Path });
