@@ -16,7 +16,9 @@ internal static class Summary
     /// </summary>
     public static IReadOnlyList<Indicator> Headlines(string directory)
     {
-        var all = Indicators.Compute(RunData.Load(directory).Series());
+        var series = RunData.Load(directory).Series();
+        if (series.Steps < 2) return []; // one quarter has no change to measure; the run itself is fine
+        var all = Indicators.Compute(series);
         return IndicatorCatalog.Headline.Select(name => all.FirstOrDefault(i => i.Name == name)).Where(i => i is not null)
             .Concat(all.Where(i => i.Name is Indicators.FirmsStart or Indicators.FirmsEnd)).Select(i => i!).ToList();
     }
@@ -34,8 +36,9 @@ internal static class Summary
             string value = raw ? i.Value.ToString("R", CultureInfo.InvariantCulture) : IndicatorCatalog.FormatValue(i.Name, i.Value);
             table.AddRow(Markup.Escape(name), Markup.Escape(value));
         }
-        console.Write(table);
-        if (!raw) console.WriteLine("first year: quarters 0-3 after the burn-in; end: mean over the last 20 quarters; changes and growth: quarter 0 to the last quarter");
+        if (indicators.Count == 0) console.WriteLine("no headline indicators: they need at least 2 recorded quarters");
+        else console.Write(table);
+        if (!raw && indicators.Count > 0) console.WriteLine("first year: quarters 0-3 after the burn-in; end: mean over the last 20 quarters; changes and growth: quarter 0 to the last quarter");
 
         var rows = string.Join(", ", result.RowCounts.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:N0}")));
         console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"output: {result.OutputDirectory}"));
