@@ -29,7 +29,7 @@ public static class HtmlReport
         .table-wrap { max-width: 100%; overflow-x: auto; }
         table { border-collapse: collapse; font-size: 0.92em; margin: 0.6em 0; }
         th, td { border: 1px solid #ccc; padding: 4px 10px; text-align: right; overflow-wrap: anywhere; }
-        th:first-child, td:first-child { text-align: left; }
+        th:first-child, td:first-child, th.text, td.text { text-align: left; }
         thead th { background: #f2f2f2; }
         figure { margin: 0.6em 0 0 0; }
         img { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
@@ -128,7 +128,7 @@ public static class HtmlReport
         var holds = f.Bools("holds");
         var indicators = f.Names.Contains("indicator") ? f.Strings("indicator") : new string[f.Rows];
         html.Append(Inv($"<h2 id=\"signature\">Signature results: {holds.Count(h => h)} of {f.Rows} criteria hold</h2>\n"));
-        html.Append("<div class=\"table-wrap\"><table>\n<thead><tr><th>id</th><th>criterion (MODEL.md section 6; C: calibration bands)</th><th>scenario</th><th>value [95% CI]</th><th>holds</th></tr></thead>\n<tbody>\n");
+        html.Append("<div class=\"table-wrap\"><table>\n<thead><tr><th>id</th><th class=\"text\">criterion (MODEL.md section 6; C: calibration bands)</th><th class=\"text\">scenario</th><th>value [95% CI]</th><th>holds</th></tr></thead>\n<tbody>\n");
         for (int r = 0; r < f.Rows; r++)
         {
             // In the indicator's own unit, as compare prints it (an older signature.parquet without the column: plain numbers).
@@ -136,7 +136,7 @@ public static class HtmlReport
             string value = ids[r] == "S2b"
                 ? $"{IndicatorCatalog.FormatValue(name, means[r])} (shortest {IndicatorCatalog.FormatValue(name, lows[r])})"
                 : IndicatorCatalog.FormatInterval(name, means[r], lows[r], highs[r]);
-            html.Append($"<tr><td>{E(ids[r])}</td><td>{E(criteria[r])}</td><td>{E(scenarios[r])}</td><td>{E(value)}</td><td>{(holds[r] ? "yes" : "<strong>no</strong>")}</td></tr>\n");
+            html.Append($"<tr><td>{E(ids[r])}</td><td class=\"text\">{E(criteria[r])}</td><td class=\"text\">{E(scenarios[r])}</td><td>{E(value)}</td><td>{(holds[r] ? "yes" : "<strong>no</strong>")}</td></tr>\n");
         }
         html.Append("</tbody>\n</table></div>\n");
         return html.ToString();
