@@ -90,7 +90,7 @@ internal static class ReportCharts
             {
                 int si = s;
                 var band = prices ? group.IndexSeries(r => r.PriceIndex[si]) : group.Series(r => r.Utilisation[si]);
-                string label = first.Strategic[s] ? first.Industries[s] + " (strategic)" : first.Industries[s];
+                string label = Words(first.Industries[s]) + (first.Strategic[s] ? " (strategic)" : "");
                 Line(plot, x, band.Mean.Select(v => prices ? v : 100 * v).ToArray(), ColorAt(s), label, first.Strategic[s] ? LinePattern.Solid : LinePattern.Dashed, first.Strategic[s] ? 2.5f : 1.5f);
             }
             if (prices) plot.Add.HorizontalLine(1, 1, Colors.Gray, LinePattern.Dotted);
@@ -148,7 +148,7 @@ internal static class ReportCharts
                 int k = rules.IndexOf(rule);
                 var color = single ? ColorAt(k) : ColorAt(g);
                 var pattern = single ? LinePattern.Solid : PatternAt(k);
-                string label = single ? rule : $"{group.Name}: {rule}";
+                string label = single ? Words(rule) + " rule" : $"{group.Name}: {Words(rule)} rule";
                 BandLine(gdp, x, group.Series(r => r.GrowthByRule(rule, r.ProvinceGdpReal)), color, label, 100, pattern);
                 BandLine(income, x, group.Series(r => r.GrowthByRule(rule, r.IncomePerCapitaReal)), color, label, 100, pattern);
             }
@@ -449,6 +449,9 @@ internal static class ReportCharts
             + "indices, 1 in quarter 0." + BandNote(shown) + (shown.Any(g => g.Runs.Count >= MinBandReplicates) ? " For the shares, " + ReportStatistics.ShareBandMethod + "." : ""),
             Render(plots, 3, 1500, 900), 1500, 900);
     }
+
+    /// <summary>An identifier as words for a legend: "solar_pv" becomes "solar pv", "household_income" "household income".</summary>
+    public static string Words(string identifier) => identifier.Replace('_', ' ');
 
     public static string Slug(string text) =>
         new string(text.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray()).Trim('-');
