@@ -28,8 +28,8 @@ public sealed record ExperimentOptions
     public bool Force { get; init; }
 }
 
-/// <summary>Progress of an experiment: runs finished out of the total.</summary>
-public readonly record struct ExperimentProgress(int Done, int Total, TimeSpan Elapsed);
+/// <summary>Progress of an experiment: runs finished out of the total, and recorded quarters simulated over all runs.</summary>
+public readonly record struct ExperimentProgress(int Done, int Total, TimeSpan Elapsed, long QuartersDone = 0, long QuartersTotal = 0);
 
 /// <summary>Scenario statistics across replicates, and paired statistics against the reference scenario.</summary>
 public sealed record ScenarioSummary(string Scenario, IReadOnlyList<ReplicateStatistic> Statistics, IReadOnlyList<ReplicateStatistic> VersusReference);
@@ -61,12 +61,14 @@ public static class Experiments
         int threadsPerRun = Math.Max(1, Environment.ProcessorCount / parallel);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int done = 0;
+        long quarters = 0, totalQuarters = jobs.Sum(j => (long)j.Scenario.Config.Steps);
+        void Quarter() => progress?.Report(new ExperimentProgress(Volatile.Read(ref done), jobs.Count, clock.Elapsed, Interlocked.Increment(ref quarters), totalQuarters));
         System.Threading.Tasks.Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, j =>
         {
             var (scenario, replicate) = jobs[j];
-            results[j] = RunOne(scenario, replicate, threadsPerRun, options, ct);
+            results[j] = RunOne(scenario, replicate, threadsPerRun, options, Quarter, ct);
             int finished = Interlocked.Increment(ref done);
-            progress?.Report(new ExperimentProgress(finished, jobs.Count, clock.Elapsed));
+            progress?.Report(new ExperimentProgress(finished, jobs.Count, clock.Elapsed, Interlocked.Read(ref quarters), totalQuarters));
         });
         return results;
     }
@@ -100,7 +102,7 @@ public static class Experiments
         return new CompareResult(reference, replicates, summaries, runs);
     }
 
-    private static ReplicateRun RunOne(ScenarioSpec scenario, int replicate, int threads, ExperimentOptions options, CancellationToken ct)
+    private static ReplicateRun RunOne(ScenarioSpec scenario, int replicate, int threads, ExperimentOptions options, Action onQuarter, CancellationToken ct)
     {
         var config = ReplicateConfig(scenario.Config, replicate);
         RunSeries? series = null;
@@ -120,6 +122,7 @@ public static class Experiments
                 sim.Advance();
                 guard.Check();
                 series.Record(sim);
+                onQuarter();
             }
         }
         else
@@ -144,6 +147,7 @@ public static class Experiments
                 {
                     series ??= new RunSeries(sim);
                     series.Record(sim);
+                    onQuarter();
                 },
             }, null, ct).GetAwaiter().GetResult();
         }

@@ -27,8 +27,14 @@ public static class Indicators
     public const string PilotBailoutChange = "pilot_bailout_propensity_change_did";
     public const string PilotWelfareChange = "pilot_welfare_share_change_did";
     public const string NonPilotIncomeGrowthChange = "non_pilot_income_growth_change";
+    public const string OtherPriceChange = "other_price_change";
+    public const string GdpGrowth = "gdp_growth_annualised";
+    public const string IncomeGrowth = "income_per_capita_growth_annualised";
+    public const string LocalDebt = "local_debt_to_gdp_end";
+    public const string FirmsStart = "firms_start";
+    public const string FirmsEnd = "firms_end";
 
-    /// <summary>Quarters averaged for "start" values.</summary>
+    /// <summary>Quarters averaged for "start" values (the whole run when it is shorter).</summary>
     public const int Year = 4;
 
     /// <summary>Quarters averaged for "end" values: the last five years (MODEL.md v2 section 6).</summary>
@@ -37,34 +43,54 @@ public static class Indicators
     /// <summary>The "end" window of a run of <paramref name="steps"/> quarters: the last 20, or the second half of a shorter run.</summary>
     public static (int From, int To) End(int steps) => (steps - Math.Min(EndWindow, steps / 2), steps);
 
+    /// <summary>
+    /// Every indicator of <see cref="IndicatorCatalog"/> the run has (pilot ones only with pilots and a switch inside
+    /// the horizon), in the catalog's order. The one computation behind every surface that shows them.
+    /// </summary>
     public static List<Indicator> Compute(RunSeries run)
     {
         int T = run.Steps;
-        if (T < 2 * Year) throw new ArgumentException($"indicators need at least {2 * Year} quarters, the run has {T}");
+        if (T < 2) throw new ArgumentException($"indicators need at least 2 quarters, the run has {T}");
         var all = Enumerable.Range(0, run.Industries.Length).ToArray();
         var strategic = all.Where(s => run.Strategic[s]).ToArray();
         var other = all.Where(s => !run.Strategic[s]).ToArray();
-        var start = (0, Year);
+        var start = (0, Math.Min(Year, T));
         var end = End(T);
         double strategicEnd = Utilisation(run, strategic, end), otherEnd = Utilisation(run, other, end);
-        var list = new List<Indicator>
+        double Annualised(List<double> x) => x[0] > 0 && x[T - 1] > 0 ? Math.Exp(Year * Math.Log(x[T - 1] / x[0]) / (T - 1)) - 1 : double.NaN;
+        var values = new List<(string Name, double Value)>
         {
-            new(UtilisationStart, Utilisation(run, all, start), "fraction", "Capacity utilisation of all modelled industries in the first year."),
-            new(ConsumptionShareStart, Mean(run.ConsumptionShare, start), "fraction", "Household consumption / GDP in the first year."),
-            new(InvestmentShareStart, Mean(run.InvestmentShare, start), "fraction", "Investment / GDP in the first year."),
-            new(PpiInflationStart, Math.Pow(run.ProducerPriceIndex[Year] / run.ProducerPriceIndex[0], 1.0 / Year) - 1, "fraction per quarter", "Producer-price inflation over the first year."),
-            new(StrategicUtilisationEnd, strategicEnd, "fraction", "Capacity utilisation of strategic industries, mean over the last 20 quarters."),
-            new(OtherUtilisationEnd, otherEnd, "fraction", "Capacity utilisation of non-strategic industries, mean over the last 20 quarters."),
-            new(StrategicUtilisationGap, strategicEnd - otherEnd, "fraction", "Strategic minus non-strategic utilisation, mean over the last 20 quarters."),
-            new(StrategicPriceChange, run.StrategicPriceIndex[T - 1] / run.StrategicPriceIndex[0] - 1, "fraction", "Change of the strategic producer price index over the horizon."),
-            new(LongestFallingSpell, FallingSpell(run.StrategicPriceIndex), "quarters", "Longest run of consecutive quarters of falling strategic producer prices."),
-            new(StrategicMarginEnd, Margin(run, strategic, end), "fraction", "Profit / revenue of strategic industries over the last 20 quarters."),
-            new(ZombieShareEnd, ZombieShare(run, end), "fraction", "Share of firms alive with negative equity for 4+ quarters, mean over the last 20 quarters."),
-            new(ConsumptionShareEnd, Mean(run.ConsumptionShare, end), "fraction", "Household consumption / GDP, mean over the last 20 quarters."),
+            (UtilisationStart, Utilisation(run, all, start)),
+            (ConsumptionShareStart, Mean(run.ConsumptionShare, start)),
+            (InvestmentShareStart, Mean(run.InvestmentShare, start)),
+            (PpiInflationStart, T > Year ? Math.Pow(run.ProducerPriceIndex[Year] / run.ProducerPriceIndex[0], 1.0 / Year) - 1 : double.NaN),
+            (StrategicUtilisationEnd, strategicEnd),
+            (OtherUtilisationEnd, otherEnd),
+            (StrategicUtilisationGap, strategicEnd - otherEnd),
+            (StrategicPriceChange, run.StrategicPriceIndex[T - 1] / run.StrategicPriceIndex[0] - 1),
+            (OtherPriceChange, run.NonStrategicPriceIndex[T - 1] / run.NonStrategicPriceIndex[0] - 1),
+            (LongestFallingSpell, FallingSpell(run.StrategicPriceIndex)),
+            (StrategicMarginEnd, Margin(run, strategic, end)),
+            (ZombieShareEnd, ZombieShare(run, end)),
+            (ConsumptionShareEnd, Mean(run.ConsumptionShare, end)),
+            (GdpGrowth, Annualised(run.GdpReal)),
+            (IncomeGrowth, Annualised(run.IncomePerCapitaRealNational)),
+            (LocalDebt, Mean(run.LocalDebtToGdp, end)),
+            (FirmsStart, run.Firms[0]),
+            (FirmsEnd, run.Firms[T - 1]),
         };
-        if (run.SwitchStep > 0 && run.SwitchStep < T && run.IsPilot.Any(x => x) && run.IsPilot.Any(x => !x))
+        var list = values.Select(v => Of(v.Name, v.Value)).ToList();
+        if (run.SwitchStep > 1 && run.SwitchStep < T && run.IsPilot.Any(x => x) && run.IsPilot.Any(x => !x))
             list.AddRange(Pilot(run));
-        return list;
+        var order = IndicatorCatalog.All.Select(d => d.Name).ToList();
+        return list.OrderBy(i => order.IndexOf(i.Name)).ToList();
+    }
+
+    /// <summary>An indicator with the catalog's unit and meaning.</summary>
+    public static Indicator Of(string name, double value)
+    {
+        var d = IndicatorCatalog.Get(name);
+        return new Indicator(name, value, d.Unit, d.Meaning);
     }
 
     /// <summary>
@@ -91,16 +117,11 @@ public static class Indicators
                 for (int t = leverFrom; t < run.Steps; t++) sum += lever[t][p];
                 return sum / (run.Steps - leverFrom) - lever[t0 - 1][p];
             });
-        yield return new(PilotIncomeDid, pilotChange - otherChange, "log points per quarter",
-            "Difference in differences of per-capita real household income growth: pilots minus non-pilots, after the switch minus before.");
-        yield return new(PilotCapexSubsidyChange, LeverChange(run.CapexSubsidyStrategic, pilots) - LeverChange(run.CapexSubsidyStrategic, others), "rate",
-            "Change of the pilots' capex subsidies (strategic industries) from the switch to the end of the horizon (mean of the last 20 quarters), minus the non-pilots' change.");
-        yield return new(PilotBailoutChange, LeverChange(run.BailoutPropensity, pilots) - LeverChange(run.BailoutPropensity, others), "propensity",
-            "Change of the pilots' bailout propensity from the switch to the end of the horizon (mean of the last 20 quarters), minus the non-pilots' change.");
-        yield return new(PilotWelfareChange, LeverChange(run.WelfareShare, pilots) - LeverChange(run.WelfareShare, others), "share",
-            "Change of the pilots' welfare share from the switch to the end of the horizon (mean of the last 20 quarters), minus the non-pilots' change.");
-        yield return new(NonPilotIncomeGrowthChange, otherChange, "log points per quarter",
-            "Change in non-pilot provinces' per-capita real income growth after the switch (compare with baseline for the spillover).");
+        yield return Of(PilotIncomeDid, pilotChange - otherChange);
+        yield return Of(PilotCapexSubsidyChange, LeverChange(run.CapexSubsidyStrategic, pilots) - LeverChange(run.CapexSubsidyStrategic, others));
+        yield return Of(PilotBailoutChange, LeverChange(run.BailoutPropensity, pilots) - LeverChange(run.BailoutPropensity, others));
+        yield return Of(PilotWelfareChange, LeverChange(run.WelfareShare, pilots) - LeverChange(run.WelfareShare, others));
+        yield return Of(NonPilotIncomeGrowthChange, otherChange);
     }
 
     public static double Utilisation(RunSeries run, int[] industries, (int From, int To) window)
@@ -169,12 +190,9 @@ public static class PairedIndicators
         var strategic = all.Where(s => scenario.Strategic[s]).ToArray();
         var list = new List<Indicator>
         {
-            new(ConsumptionShareGap, Indicators.Mean(scenario.ConsumptionShare, end) - Indicators.Mean(baseline.ConsumptionShare, end), "fraction",
-                "Consumption share of GDP over the last 20 quarters, scenario minus baseline."),
-            new(StrategicUtilisationGap, Indicators.Utilisation(scenario, strategic, end) - Indicators.Utilisation(baseline, strategic, end), "fraction",
-                "Strategic utilisation over the last 20 quarters, scenario minus baseline."),
-            new(ZombieShareGap, Indicators.ZombieShare(scenario, end) - Indicators.ZombieShare(baseline, end), "fraction",
-                "Zombie share over the last 20 quarters, scenario minus baseline."),
+            Indicators.Of(ConsumptionShareGap, Indicators.Mean(scenario.ConsumptionShare, end) - Indicators.Mean(baseline.ConsumptionShare, end)),
+            Indicators.Of(StrategicUtilisationGap, Indicators.Utilisation(scenario, strategic, end) - Indicators.Utilisation(baseline, strategic, end)),
+            Indicators.Of(ZombieShareGap, Indicators.ZombieShare(scenario, end) - Indicators.ZombieShare(baseline, end)),
         };
         if (scenario.SwitchStep > 0 && scenario.SwitchStep < T)
         {
@@ -182,8 +200,7 @@ public static class PairedIndicators
             var others = Enumerable.Range(0, scenario.Provinces.Length).Where(p => !scenario.IsPilot[p]).ToArray();
             double Growth(RunSeries run) => others.Average(p =>
                 (Math.Log(run.IncomePerCapitaReal[t0 + window - 1][p]) - Math.Log(run.IncomePerCapitaReal[t0 - 1][p])) / window);
-            list.Add(new(NonPilotSpillover, Growth(scenario) - Growth(baseline), "log points per quarter",
-                "Spillover: non-pilot provinces' per-capita real income growth after the switch, pilot scenario minus baseline."));
+            list.Add(Indicators.Of(NonPilotSpillover, Growth(scenario) - Growth(baseline)));
         }
         foreach (var (industry, from) in scenario.TariffSteps.Take(1))
         {
@@ -192,12 +209,9 @@ public static class PairedIndicators
             double Exports(RunSeries run, int a, int b) => Enumerable.Range(a, b - a).Average(t => run.Exports[t][s]);
             double PriceChange(RunSeries run) => run.PriceIndex[from + EventWindow - 1][s] / run.PriceIndex[from - 1][s] - 1;
             double UtilChange(RunSeries run) => Indicators.Utilisation(run, [s], (from, from + EventWindow)) - Indicators.Utilisation(run, [s], (from - 4, from));
-            list.Add(new(TariffExportsChange, Exports(scenario, from, from + EventWindow) / Exports(scenario, from - 4, from) - 1, "fraction",
-                $"Change of {industry} exports (units) in the {EventWindow} quarters after the tariff vs the 4 before."));
-            list.Add(new(TariffPriceChangeVsBaseline, PriceChange(scenario) - PriceChange(baseline), "fraction",
-                $"Change of the {industry} price index over {EventWindow} quarters from the tariff, scenario minus baseline (negative: falls faster)."));
-            list.Add(new(TariffUtilisationChangeVsBaseline, UtilChange(scenario) - UtilChange(baseline), "fraction",
-                $"Change of {industry} utilisation after the tariff vs before, scenario minus baseline."));
+            list.Add(Indicators.Of(TariffExportsChange, Exports(scenario, from, from + EventWindow) / Exports(scenario, from - 4, from) - 1));
+            list.Add(Indicators.Of(TariffPriceChangeVsBaseline, PriceChange(scenario) - PriceChange(baseline)));
+            list.Add(Indicators.Of(TariffUtilisationChangeVsBaseline, UtilChange(scenario) - UtilChange(baseline)));
         }
         foreach (var (industries, from, to) in scenario.TradeInSteps.Take(1))
         {

@@ -3,11 +3,25 @@ using AgentSim.Model;
 namespace AgentSim.Analysis;
 
 /// <summary>
-/// The quarterly series a run's signature results are computed from, collected in memory while it runs
-/// (one small row per quarter: no Parquet round trip is needed to analyse a replicate).
+/// The quarterly series a run's indicators are computed from: collected in memory while it runs (one small row per
+/// quarter: no Parquet round trip is needed to analyse a replicate), or read back from its tables by the report (the
+/// same numbers: the tables hold these values as doubles).
 /// </summary>
 public sealed class RunSeries
 {
+    /// <summary>An empty series for a run with these industries and provinces, filled by whoever reads its tables.</summary>
+    public RunSeries(string[] industries, bool[] strategic, string[] provinces, bool[] isPilot, int switchStep, long seed = 0)
+    {
+        Industries = industries;
+        Strategic = strategic;
+        Provinces = provinces;
+        IsPilot = isPilot;
+        SwitchStep = switchStep;
+        TariffSteps = [];
+        TradeInSteps = [];
+        Seed = seed;
+    }
+
     public RunSeries(Simulation sim)
     {
         Industries = sim.Industry.Names;
@@ -33,6 +47,10 @@ public sealed class RunSeries
     public List<double> InvestmentShare { get; } = new();
     public List<double> ProducerPriceIndex { get; } = new();
     public List<double> StrategicPriceIndex { get; } = new();
+    public List<double> NonStrategicPriceIndex { get; } = new();
+    public List<double> GdpReal { get; } = new();                     // national, CNY bn per quarter at start prices
+    public List<double> IncomePerCapitaRealNational { get; } = new(); // household income / population / CPI
+    public List<double> LocalDebtToGdp { get; } = new();              // local debt of all provinces / (4 x quarterly GDP)
     public List<double[]> Capacity { get; } = new();     // per industry
     public List<double[]> Output { get; } = new();
     public List<double[]> Revenue { get; } = new();
@@ -60,6 +78,10 @@ public sealed class RunSeries
         InvestmentShare.Add(n.Investment / n.Gdp);
         ProducerPriceIndex.Add(n.ProducerPriceIndex);
         StrategicPriceIndex.Add(n.StrategicPriceIndex);
+        NonStrategicPriceIndex.Add(n.NonStrategicPriceIndex);
+        GdpReal.Add(n.GdpReal);
+        IncomePerCapitaRealNational.Add(NationalIncomePerCapitaReal(prov.HouseholdIncome, prov.Population, n.ConsumerPriceIndex));
+        LocalDebtToGdp.Add(DebtToAnnualGdp(prov.LocalDebt, n.Gdp));
         Capacity.Add((double[])ind.Capacity.Clone());
         Output.Add((double[])ind.Output.Clone());
         Revenue.Add((double[])ind.Revenue.Clone());
@@ -72,21 +94,47 @@ public sealed class RunSeries
         Zombies.Add(ind.Zombies.Sum());
         IncomePerCapitaReal.Add((double[])prov.IncomePerCapitaReal.Clone());
         int S = sim.Industry.Count, P = prov.Count, L = prov.LeverCount;
-        var capex = new double[P];
+        var capex = MeanStrategicCapex(Strategic, (s, p) => prov.LeverValues[p * L + s], P);
         var bailout = new double[P];
         var welfare = new double[P];
-        int strategicCount = Strategic.Count(x => x);
         for (int p = 0; p < P; p++)
         {
-            double sum = 0;
-            for (int s = 0; s < S; s++) if (Strategic[s]) sum += prov.LeverValues[p * L + s];
-            capex[p] = strategicCount > 0 ? sum / strategicCount : 0;
             bailout[p] = prov.LeverValues[p * L + Model.State.LeverLayout.BailoutPropensity(S)];
             welfare[p] = prov.LeverValues[p * L + Model.State.LeverLayout.WelfareShare(S)];
         }
         CapexSubsidyStrategic.Add(capex);
         BailoutPropensity.Add(bailout);
         WelfareShare.Add(welfare);
+    }
+
+    /// <summary>Sum of household income / sum of population / CPI: shared with the table reader so both give the same bits.</summary>
+    public static double NationalIncomePerCapitaReal(IReadOnlyList<double> income, IReadOnlyList<double> population, double cpi)
+    {
+        double y = 0, n = 0;
+        for (int p = 0; p < income.Count; p++) { y += income[p]; n += population[p]; }
+        return n > 0 && cpi > 0 ? y / n / cpi : double.NaN;
+    }
+
+    /// <summary>Local debt summed over provinces / (4 x quarterly GDP).</summary>
+    public static double DebtToAnnualGdp(IReadOnlyList<double> localDebt, double gdp)
+    {
+        double debt = 0;
+        for (int p = 0; p < localDebt.Count; p++) debt += localDebt[p];
+        return gdp != 0 ? debt / (4 * gdp) : double.NaN;
+    }
+
+    /// <summary>Mean of the capex subsidy levers over the strategic industries, per province (values[industry][province]).</summary>
+    public static double[] MeanStrategicCapex(bool[] strategic, Func<int, int, double> lever, int provinces)
+    {
+        var capex = new double[provinces];
+        int strategicCount = strategic.Count(x => x);
+        for (int p = 0; p < provinces; p++)
+        {
+            double sum = 0;
+            for (int s = 0; s < strategic.Length; s++) if (strategic[s]) sum += lever(s, p);
+            capex[p] = strategicCount > 0 ? sum / strategicCount : 0;
+        }
+        return capex;
     }
 
     public int IndustryIndex(string name)

@@ -97,11 +97,11 @@ internal static class AblateCommand
         foreach (var v in variants) table.AddColumn(new TableColumn(Markup.Escape(v)).RightAligned());
         foreach (var (scenario, name, paired) in rows.Select(r => (r.Scenario, r.Stat.Name, r.Paired)).Distinct())
         {
-            var cells = new List<string> { Markup.Escape(scenario), Markup.Escape(name) };
+            var cells = new List<string> { Markup.Escape(scenario), Markup.Escape(IndicatorCatalog.Label(name)) };
             foreach (var v in variants)
             {
                 var hit = rows.FirstOrDefault(r => r.Label == v && r.Scenario == scenario && r.Stat.Name == name && r.Paired == paired);
-                cells.Add(hit.Stat is null ? "" : hit.Stat.Mean.ToString("F3", CultureInfo.InvariantCulture));
+                cells.Add(hit.Stat is null ? "" : IndicatorCatalog.FormatValue(name, hit.Stat.Mean));
             }
             table.AddRow(cells.ToArray());
         }

@@ -38,6 +38,22 @@ public static class CliApp
         = LoadYaml;
 
     /// <summary>The YAML loader (<see cref="ConfigLoader"/>) in the shape of <see cref="ConfigSource"/>.</summary>
+    /// <summary>
+    /// What Ctrl+C left behind and how to go on, for the command that was running: only a single run can be resumed;
+    /// replicates and comparisons start again (a sweep says itself that it resumes).
+    /// </summary>
+    internal static string CancelledMessage(string[] args)
+    {
+        string command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
+        int at = Array.IndexOf(args, "--replicates");
+        bool replicates = at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out int n) && n > 1;
+        if (command == "compare" || command == "ablate" || (command == "run" && replicates))
+            return "error: cancelled; the runs in progress were stopped and the output directory is incomplete; replicates cannot be resumed: rerun the same command with --force to start again";
+        if (command == "sweep")
+            return "error: cancelled; finished runs are kept: run the same sweep command again to continue with the rest";
+        return "error: cancelled; the run directory is left incomplete (its manifest says so); a run started with --checkpoint-every can be continued with 'agentsim resume DIR'";
+    }
+
     /// <summary>Test hook: called with the simulation after every recorded quarter of 'run' and 'resume', before the invariant checks.</summary>
     internal static Action<Simulation>? StepHook { get; set; }
 
@@ -77,7 +93,7 @@ public static class CliApp
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            stderr.WriteLine("error: cancelled; the run directory is left incomplete (its manifest says so); a run started with --checkpoint-every can be continued with 'agentsim resume DIR'");
+            stderr.WriteLine(CancelledMessage(args));
             return ExitCodes.Cancelled;
         }
         catch (InvariantViolationException ex)

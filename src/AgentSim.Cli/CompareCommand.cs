@@ -38,8 +38,14 @@ internal static class CompareCommand
         var result = Run(scenarios, replicates, options, output, stdout, ct);
         var checks = SignatureChecks.Evaluate(result, scenarios);
         SummaryTables.WriteAsync(result, checks, output, ct).GetAwaiter().GetResult();
-        Print(stdout, result, output);
-        PrintChecks(stdout, checks, output);
+        Print(stdout, result, output, options.Raw);
+        PrintChecks(stdout, checks, output, options.Raw);
+        if (options.Latex)
+        {
+            string tex = Path.Combine(Path.GetFullPath(output), SignatureLatex.FileName);
+            File.WriteAllText(tex, SignatureLatex.Write(checks, result.Replicates));
+            stdout.WriteLine($"latex: {tex} (a tabular of the signature table; needs \\usepackage{{booktabs}})");
+        }
         if (options.Tables) ReportCommand.AfterRun(options, output, stdout, ct);
         return ExitCodes.Success;
     }
@@ -53,7 +59,7 @@ internal static class CompareCommand
             $"running {options.ConfigPath}: {replicates} replicates, {scenario.Config.Firms:N0} firms, {scenario.Config.Steps} quarters"));
         var result = Run([scenario], replicates, options, output, stdout, ct, tables: true, partitionByScenario: false);
         SummaryTables.WriteAsync(result, output, ct).GetAwaiter().GetResult();
-        Print(stdout, result, output);
+        Print(stdout, result, output, options.Raw);
         ReportCommand.AfterRun(options, output, stdout, ct);
         return ExitCodes.Success;
     }
@@ -75,17 +81,21 @@ internal static class CompareCommand
             Parallel = options.Parallel,
             Force = options.Force,
         };
-        int total = scenarios.Count * replicates;
-        int lastPrinted = 0;
+        int lastTenth = 0;
         var progress = new Reporter(p =>
         {
-            // About ten lines per experiment: enough to see it move, few enough for logs.
-            if (p.Done == p.Total || p.Done - lastPrinted >= Math.Max(1, total / 10))
+            // About ten lines per experiment, by quarters simulated over all runs: runs finish together when they run
+            // in parallel, so counting finished runs alone would stay silent until the end.
+            lock (stdout)
             {
-                lastPrinted = p.Done;
-                double eta = p.Done > 0 ? p.Elapsed.TotalSeconds / p.Done * (p.Total - p.Done) : 0;
-                lock (stdout) stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"runs {p.Done}/{p.Total} · elapsed {p.Elapsed.TotalSeconds:F0} s · eta {eta:F0} s"));
+                int tenth = (int)(10L * p.QuartersDone / Math.Max(1, p.QuartersTotal));
+                if (tenth <= lastTenth && p.Done < p.Total) return;
+                if (p.Done == p.Total && lastTenth > 10) return;
+                lastTenth = p.Done == p.Total ? 11 : tenth;
+                double fraction = (double)p.QuartersDone / Math.Max(1, p.QuartersTotal);
+                double eta = fraction > 0 ? p.Elapsed.TotalSeconds * (1 - fraction) / fraction : 0;
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"runs {p.Done}/{p.Total} done · {100 * fraction:F0}% of quarters · elapsed {p.Elapsed.TotalSeconds:F0} s · eta {eta:F0} s"));
             }
         });
         return Experiments.Compare(scenarios, replicates, experiment, progress, ct);
@@ -101,7 +111,8 @@ internal static class CompareCommand
         Directory.CreateDirectory(full);
     }
 
-    private static void Print(TextWriter stdout, CompareResult result, string output)
+    /// <summary>The indicators table: human labels and values in each indicator's unit, or with --raw the snake_case names and plain numbers of summary.parquet.</summary>
+    private static void Print(TextWriter stdout, CompareResult result, string output, bool raw)
     {
         // One row per indicator: wide enough for five scenarios without wrapping.
         var console = PlainConsole.Create(stdout, Math.Max(120, 42 + 30 * result.Scenarios.Count));
@@ -112,9 +123,9 @@ internal static class CompareCommand
         var names = result.Scenarios.SelectMany(s => s.Statistics.Select(x => x.Name)).Distinct().ToList();
         foreach (var name in names)
         {
-            var cells = new List<string> { Markup.Escape(name) };
+            var cells = new List<string> { Markup.Escape(raw ? name : IndicatorCatalog.Label(name)) };
             foreach (var s in result.Scenarios)
-                cells.Add(Markup.Escape(Cell(s.Statistics.FirstOrDefault(x => x.Name == name))));
+                cells.Add(Markup.Escape(Cell(s.Statistics.FirstOrDefault(x => x.Name == name), raw)));
             table.AddRow(cells.ToArray());
         }
         var paired = result.Scenarios.SelectMany(s => s.VersusReference.Select(x => x.Name)).Distinct().ToList();
@@ -124,9 +135,9 @@ internal static class CompareCommand
             table.AddRow(Markup.Escape($"vs {result.Reference} (same seeds):"));
             foreach (var name in paired)
             {
-                var cells = new List<string> { Markup.Escape(name) };
+                var cells = new List<string> { Markup.Escape(raw ? name : IndicatorCatalog.Label(name)) };
                 foreach (var s in result.Scenarios)
-                    cells.Add(Markup.Escape(Cell(s.VersusReference.FirstOrDefault(x => x.Name == name))));
+                    cells.Add(Markup.Escape(Cell(s.VersusReference.FirstOrDefault(x => x.Name == name), raw)));
                 table.AddRow(cells.ToArray());
             }
         }
@@ -135,7 +146,7 @@ internal static class CompareCommand
     }
 
     /// <summary>The criteria of MODEL.md section 6 this comparison speaks to, each with its value and whether it holds.</summary>
-    private static void PrintChecks(TextWriter stdout, IReadOnlyList<SignatureCheck> checks, string output)
+    private static void PrintChecks(TextWriter stdout, IReadOnlyList<SignatureCheck> checks, string output, bool raw)
     {
         if (checks.Count == 0)
         {
@@ -152,8 +163,9 @@ internal static class CompareCommand
         foreach (var c in checks)
         {
             string value = c.Id == "S2b"
-                ? string.Create(CultureInfo.InvariantCulture, $"{Format(c.Mean)} (min {Format(c.Low)})")
-                : string.Create(CultureInfo.InvariantCulture, $"{Format(c.Mean)} [{Format(c.Low)}, {Format(c.High)}]");
+                ? $"{Value(c.Measure, c.Mean, raw)} (min {Value(c.Measure, c.Low, raw)})"
+                : raw ? string.Create(CultureInfo.InvariantCulture, $"{Format(c.Mean)} [{Format(c.Low)}, {Format(c.High)}]")
+                : IndicatorCatalog.FormatInterval(c.Measure, c.Mean, c.Low, c.High);
             table.AddRow(Markup.Escape(c.Id), Markup.Escape(c.Criterion), Markup.Escape(c.Scenario), Markup.Escape(value), c.Holds ? "yes" : "NO");
         }
         console.Write(table);
@@ -161,8 +173,12 @@ internal static class CompareCommand
         stdout.WriteLine($"{held} of {checks.Count} criteria hold; {Path.Combine(Path.GetFullPath(output), "signature.parquet")}");
     }
 
-    private static string Cell(ReplicateStatistic? s) =>
-        s is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{Format(s.Mean)} [{Format(s.Low)}, {Format(s.High)}]");
+    private static string Cell(ReplicateStatistic? s, bool raw) =>
+        s is null ? ""
+        : raw ? string.Create(CultureInfo.InvariantCulture, $"{Format(s.Mean)} [{Format(s.Low)}, {Format(s.High)}]")
+        : IndicatorCatalog.FormatInterval(s.Name, s.Mean, s.Low, s.High);
+
+    private static string Value(string indicator, double v, bool raw) => raw ? Format(v) : IndicatorCatalog.FormatValue(indicator, v);
 
     private static string Format(double v) =>
         Math.Abs(v) >= 100 ? v.ToString("F0", CultureInfo.InvariantCulture)

@@ -83,13 +83,50 @@ internal static class InfoCommands
         int width = files.Max(f => Path.GetFileName(f).Length);
         foreach (var file in files)
         {
-            string description = File.ReadLines(file)
-                .Where(l => l.StartsWith('#'))
-                .Select(l => l.TrimStart('#').Trim())
-                .FirstOrDefault(l => l.Length > 0) ?? "";
-            stdout.WriteLine($"{Path.GetFileName(file).PadRight(width)}  {description}");
+            var lines = Wrap(FirstSentence(File.ReadLines(file)), Math.Max(40, 110 - width - 2));
+            stdout.WriteLine($"{Path.GetFileName(file).PadRight(width)}  {lines[0]}");
+            foreach (var more in lines.Skip(1)) stdout.WriteLine($"{new string(' ', width)}  {more}");
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The first sentence of a config's header comment, which may run over several comment lines: a description cut at
+    /// the end of a line reads as a different claim ("10% standard duty plus a").
+    /// </summary>
+    internal static string FirstSentence(IEnumerable<string> fileLines)
+    {
+        var words = new List<string>();
+        foreach (var line in fileLines.SkipWhile(l => !l.StartsWith('#')))
+        {
+            if (!line.StartsWith('#')) break;
+            string text = line.TrimStart('#').Trim();
+            if (text.Length == 0)
+            {
+                if (words.Count > 0) break;
+                continue;
+            }
+            foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                words.Add(word);
+                // A full stop ends the sentence; "e.g." and "i.e." do not.
+                if (word.EndsWith('.') && word is not ("e.g." or "i.e." or "etc." or "vs."))
+                    return string.Join(' ', words);
+            }
+        }
+        return string.Join(' ', words);
+    }
+
+    /// <summary>Word-wraps <paramref name="text"/> to lines of at most <paramref name="width"/> characters (longer words stay whole).</summary>
+    internal static List<string> Wrap(string text, int width)
+    {
+        var lines = new List<string> { "" };
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (lines[^1].Length > 0 && lines[^1].Length + 1 + word.Length > width) lines.Add("");
+            lines[^1] = lines[^1].Length == 0 ? word : lines[^1] + " " + word;
+        }
+        return lines;
     }
 
     private static string FindConfigsDirectory()

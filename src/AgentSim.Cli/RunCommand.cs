@@ -67,8 +67,8 @@ internal static class RunCommand
         var threads = config.Threads > 0 ? config.Threads : Environment.ProcessorCount;
         var checkpoints = request.CheckpointEvery > 0 ? $", checkpoint every {request.CheckpointEvery} quarters" : "";
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"running {options.ConfigPath}: {config.Firms:N0} firms, {config.BurnIn} burn-in + {config.Steps} quarters, seed {config.Seed}, {threads} threads{checkpoints}"));
-        var code = Report(stdout, progress => RunWriter.RunAsync(request, progress, ct), ct);
+            $"running {options.ConfigPath}: {config.Firms:N0} firms, {config.BurnIn} burn-in + {config.Steps} quarters, seed {config.Seed}, {Summary.Threads(threads)}{checkpoints}"));
+        var code = Report(stdout, progress => RunWriter.RunAsync(request, progress, ct), ct, options.Raw);
         ReportCommand.AfterRun(options, options.OutputDirectory, stdout, ct);
         return code;
     }
@@ -124,7 +124,7 @@ internal static class RunCommand
     }
 
     /// <summary>Runs with progress (a bar on a terminal, lines otherwise) and prints the summary.</summary>
-    private static int Report(TextWriter stdout, Func<IProgress<RunProgress>, Task<RunResult>> run, CancellationToken ct)
+    private static int Report(TextWriter stdout, Func<IProgress<RunProgress>, Task<RunResult>> run, CancellationToken ct, bool raw = false)
     {
         var interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -137,7 +137,7 @@ internal static class RunCommand
         var result = interactive
             ? RunWithProgressBar(console, run, ct)
             : RunWithProgressLines(stdout, run);
-        Summary.Print(console, result);
+        Summary.Print(console, result, raw);
         return ExitCodes.Success;
     }
 
@@ -245,6 +245,12 @@ internal sealed class RunOptions
     public int? FirmChecksEvery { get; private set; }
     public bool Resume { get; private set; }
 
+    /// <summary>Indicator names and values as in the Parquet tables (snake_case, full precision), for scripts.</summary>
+    public bool Raw { get; private set; }
+
+    /// <summary>compare: also write the signature table as a LaTeX tabular (signature.tex).</summary>
+    public bool Latex { get; private set; }
+
     /// <summary>--out, or runs/&lt;config file name without extension&gt; relative to the working directory.</summary>
     public string OutputDirectory => Out ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(ConfigPath));
 
@@ -305,6 +311,12 @@ internal sealed class RunOptions
                     break;
                 case "--report":
                     options.Report = true;
+                    break;
+                case "--raw":
+                    options.Raw = true;
+                    break;
+                case "--latex" when command == "compare":
+                    options.Latex = true;
                     break;
                 case "--set":
                     var set = Value();

@@ -309,7 +309,7 @@ internal static class SweepCommand
             table.AddColumn(Markup.Escape(column.Name));
         table.AddColumn(new TableColumn("runs").RightAligned());
         foreach (var name in present)
-            table.AddColumn(new TableColumn(Markup.Escape(name)).RightAligned());
+            table.AddColumn(new TableColumn(Markup.Escape(IndicatorCatalog.Label(name))).RightAligned());
         foreach (var point in records.GroupBy(x => x.Run.Point).OrderBy(g => g.Key))
         {
             var cells = point.First().Run.Labels.Select(Markup.Escape).ToList();
@@ -317,7 +317,7 @@ internal static class SweepCommand
             foreach (var name in present)
             {
                 var values = point.Select(x => x.Record!.Indicators.FirstOrDefault(i => i.Name == name)?.Value ?? double.NaN).Where(double.IsFinite).ToList();
-                cells.Add(values.Count == 0 ? "" : values.Average().ToString("F4", CultureInfo.InvariantCulture));
+                cells.Add(values.Count == 0 ? "" : IndicatorCatalog.FormatValue(name, values.Average()));
             }
             table.AddRow(cells.ToArray());
         }

@@ -22,8 +22,8 @@ internal static class Usage
           agentsim --version              show the version
 
         Examples:
-          dotnet run --project src/AgentSim.Cli -c Release -- run configs/baseline.yaml
-          dotnet run --project src/AgentSim.Cli -c Release -- report runs/baseline
+          agentsim run configs/baseline.yaml
+          agentsim report runs/baseline
 
         """;
 
@@ -54,8 +54,12 @@ internal static class Usage
                              check firm values for NaN and negative stocks every K quarters (default 1; 0 = never);
                              province, industry and national values are checked every quarter
           --report           also write the report (charts and report.html) to OUT/report when the run ends
+          --raw              print the indicators with their Parquet names and full-precision values (for scripts)
           --debug            print stack traces of unexpected errors
           -h, --help         show this help
+
+        The summary's indicators are defined in docs/report.md ("first year": quarters 0-3; "end": the mean over
+        the last 20 quarters), the same numbers as compare, sweep and report give for the run.
 
         Examples:
           agentsim run configs/baseline.yaml
@@ -153,6 +157,8 @@ internal static class Usage
           --firms N, --steps N, --seed N, --set KEY=VALUE   applied to every scenario
           --force            replace a previous comparison in OUT
           --report           also write the report to OUT/report (needs --tables)
+          --latex            also write the signature table as a LaTeX tabular with intervals (OUT/signature.tex)
+          --raw              print indicators with their Parquet names and plain numbers (for scripts)
 
         Example:
           agentsim compare configs/baseline.yaml configs/household-income.yaml configs/pilot.yaml --replicates 10
@@ -225,7 +231,7 @@ internal static class Usage
                                                       print the sbatch line that resubmits missing runs
 
         Example:
-          dotnet run --project src/AgentSim.Cli -c Release -- sweep configs/sweep-pilot.yaml --out runs/sweep-pilot
+          agentsim sweep configs/sweep-pilot.yaml --out runs/sweep-pilot
 
         Exit codes: 0 every run complete, 1 some runs failed, 2 bad input, 130 interrupted (rerun to resume).
 

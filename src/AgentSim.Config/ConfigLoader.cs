@@ -76,6 +76,8 @@ public static class ConfigLoader
             throw node.Origin.Error($"the top level must be a mapping of keys (e.g. 'steps: 80'), got {node.Describe()}",
                 null, display);
 
+        if (chain.Count > 1)
+            RebaseRelativePaths(mapping, Path.GetDirectoryName(fullPath)!, Path.GetDirectoryName(chain[0])!);
         var extends = mapping.Find(ExtendsKey);
         if (extends is null)
             return mapping;
@@ -97,6 +99,30 @@ public static class ConfigLoader
         var baseText = ReadFile(basePath, baseDisplay, target);
         var baseTree = ReadChain(baseText, basePath, baseDisplay, [.. chain, basePath], files);
         return (MappingNode)ConfigTree.Merge(baseTree, mapping);
+    }
+
+    /// <summary>Keys whose value is a file path, relative to the file that sets it.</summary>
+    private static readonly (string Section, string Key)[] PathKeys = [("provinces", "data_file")];
+
+    /// <summary>
+    /// A base file's relative paths are relative to the base file, but the loaded config resolves them against the
+    /// top-level file (<see cref="LoadedConfig.ResolvePath"/>): rewrite them relative to the top-level file's directory,
+    /// so a config kept anywhere can extend a shipped one. Files in the same directory are left as written.
+    /// </summary>
+    private static void RebaseRelativePaths(MappingNode mapping, string baseDirectory, string topDirectory)
+    {
+        if (string.Equals(Path.GetFullPath(baseDirectory), Path.GetFullPath(topDirectory), StringComparison.Ordinal))
+            return;
+        foreach (var (section, key) in PathKeys)
+        {
+            if (mapping.Find(section)?.Value is not MappingNode inner || inner.Find(key) is not { Value: ScalarNode { IsNull: false } value } entry)
+                continue;
+            string path = value.Value.Trim();
+            if (path.Length == 0 || Path.IsPathRooted(path))
+                continue;
+            string rebased = Path.GetRelativePath(topDirectory, Path.GetFullPath(Path.Combine(baseDirectory, path))).Replace('\\', '/');
+            entry.Value = new ScalarNode(rebased, value.IsPlain, value.Origin);
+        }
     }
 
     /// <summary>Reads a file with a size limit. <paramref name="extendsValue"/> locates the error when it is a base file.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using AgentSim.Analysis;
 
 namespace AgentSim.Report;
 
@@ -25,16 +26,23 @@ public static class HtmlReport
         h1 { font-size: 1.7em; margin-bottom: 0.2em; }
         h2 { font-size: 1.3em; margin-top: 1.8em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
         .meta { color: #555; font-size: 0.92em; }
+        .table-wrap { max-width: 100%; overflow-x: auto; }
         table { border-collapse: collapse; font-size: 0.92em; margin: 0.6em 0; }
-        th, td { border: 1px solid #ccc; padding: 4px 10px; text-align: right; }
-        th:first-child, td:first-child { text-align: left; }
+        th, td { border: 1px solid #ccc; padding: 4px 10px; text-align: right; overflow-wrap: anywhere; }
+        th:first-child, td:first-child, th.text, td.text { text-align: left; }
         thead th { background: #f2f2f2; }
         figure { margin: 0.6em 0 0 0; }
         img { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
         .caption { max-width: 1100px; color: #333; }
         .note { color: #555; font-size: 0.9em; max-width: 1100px; }
         nav ol { columns: 2; max-width: 900px; }
-        code { background: #f4f4f4; padding: 1px 4px; border-radius: 3px; }
+        code { background: #f4f4f4; padding: 1px 4px; border-radius: 3px; overflow-wrap: anywhere; }
+        @media (max-width: 760px) {
+          body { padding: 12px; }
+          table { font-size: 0.8em; }
+          th, td { padding: 3px 5px; }
+          nav ol { columns: 1; }
+        }
         """;
 
     public static string Write(Content c)
@@ -66,7 +74,7 @@ public static class HtmlReport
 
         html.Append("<h2 id=\"about\">About this report</h2>\n<p class=\"note\">");
         html.Append(E("Made by 'agentsim report' from the Parquet tables of the runs listed below; every column is described in docs/outputs.md. "
-            + "The charts are also saved as PNG files beside this page. To dig further, notebooks/analysis.ipynb reproduces the main figures "
+            + "The charts are also saved beside this page as PNG files and as SVG files (vector graphics, for papers). To dig further, notebooks/analysis.ipynb reproduces the main figures "
             + "with pandas and DuckDB."));
         html.Append("</p>\n<p class=\"note\">Runs: ");
         html.Append(string.Join("; ", c.Groups.Select(g => E(Inv($"{g.Name}: {g.Runs.Count} run{(g.Runs.Count == 1 ? "" : "s")}")))));
@@ -118,16 +126,19 @@ public static class HtmlReport
         var lows = f.Doubles("ci_low");
         var highs = f.Doubles("ci_high");
         var holds = f.Bools("holds");
+        var indicators = f.Names.Contains("indicator") ? f.Strings("indicator") : new string[f.Rows];
         html.Append(Inv($"<h2 id=\"signature\">Signature results: {holds.Count(h => h)} of {f.Rows} criteria hold</h2>\n"));
-        html.Append("<table>\n<thead><tr><th>id</th><th>criterion (MODEL.md section 6; C: calibration bands)</th><th>scenario</th><th>value [95% CI]</th><th>holds</th></tr></thead>\n<tbody>\n");
+        html.Append("<div class=\"table-wrap\"><table>\n<thead><tr><th>id</th><th class=\"text\">criterion (MODEL.md section 6; C: calibration bands)</th><th class=\"text\">scenario</th><th>value [95% CI]</th><th>holds</th></tr></thead>\n<tbody>\n");
         for (int r = 0; r < f.Rows; r++)
         {
+            // In the indicator's own unit, as compare prints it (an older signature.parquet without the column: plain numbers).
+            string name = indicators[r] ?? "";
             string value = ids[r] == "S2b"
-                ? Inv($"{means[r]:G4} (shortest {lows[r]:G4})")
-                : Inv($"{means[r]:G4} [{lows[r]:G4}, {highs[r]:G4}]");
-            html.Append($"<tr><td>{E(ids[r])}</td><td>{E(criteria[r])}</td><td>{E(scenarios[r])}</td><td>{E(value)}</td><td>{(holds[r] ? "yes" : "<strong>no</strong>")}</td></tr>\n");
+                ? $"{IndicatorCatalog.FormatValue(name, means[r])} (shortest {IndicatorCatalog.FormatValue(name, lows[r])})"
+                : IndicatorCatalog.FormatInterval(name, means[r], lows[r], highs[r]);
+            html.Append($"<tr><td>{E(ids[r])}</td><td class=\"text\">{E(criteria[r])}</td><td class=\"text\">{E(scenarios[r])}</td><td>{E(value)}</td><td>{(holds[r] ? "yes" : "<strong>no</strong>")}</td></tr>\n");
         }
-        html.Append("</tbody>\n</table>\n");
+        html.Append("</tbody>\n</table></div>\n");
         return html.ToString();
     }
 
@@ -138,7 +149,7 @@ public static class HtmlReport
         bool anyInterval = c.Headlines.Any(r => r.Name != "pilot_income_growth_did" && r.Values.Any(v => v is { HasInterval: true }));
         if (groups.Count <= 6)
         {
-            html.Append("<table>\n<thead><tr><th>indicator</th>");
+            html.Append("<div class=\"table-wrap\"><table>\n<thead><tr><th>indicator</th>");
             foreach (var g in groups) html.Append($"<th>{E(g.Name)}{(g.Runs.Count > 1 ? E(Inv($" (n = {g.Runs.Count})")) : "")}</th>");
             html.Append("</tr></thead>\n<tbody>\n");
             foreach (var row in c.Headlines)
@@ -147,13 +158,13 @@ public static class HtmlReport
                 foreach (var v in row.Values) html.Append($"<td>{E(Format(v, row.Format))}</td>");
                 html.Append("</tr>\n");
             }
-            html.Append("</tbody>\n</table>\n");
+            html.Append("</tbody>\n</table></div>\n");
         }
         else
         {
             // Many groups (a sweep): a row per group, a column per indicator, means only.
-            html.Append("<table>\n<thead><tr><th>group</th><th>runs</th>");
-            foreach (var row in c.Headlines) html.Append($"<th title=\"{E(row.Label)}\">{E(row.Name)}</th>");
+            html.Append("<div class=\"table-wrap\"><table>\n<thead><tr><th>group</th><th>runs</th>");
+            foreach (var row in c.Headlines) html.Append($"<th title=\"{E(row.Name)}\">{E(row.Label)}</th>");
             html.Append("</tr></thead>\n<tbody>\n");
             for (int g = 0; g < groups.Count; g++)
             {
@@ -161,15 +172,17 @@ public static class HtmlReport
                 foreach (var row in c.Headlines) html.Append($"<td>{E(Format(row.Values[g] is { } e ? e with { Low = double.NaN, High = double.NaN } : null, row.Format))}</td>");
                 html.Append("</tr>\n");
             }
-            html.Append("</tbody>\n</table>\n");
+            html.Append("</tbody>\n</table></div>\n");
             anyInterval = false;
         }
         var notes = new List<string>
         {
-            "Computed from the runs' tables: first and final year are the first and last four recorded quarters; "
-            + "growth is annualised from the first to the last recorded quarter; price changes are relative to the start of the run.",
+            "Computed from the runs' tables with the definitions of AgentSim.Analysis (IndicatorCatalog; docs/report.md), the same as "
+            + "the run summary, compare and sweep: \"first year\" is quarters 0-3 after the burn-in, \"end\" the mean over the last "
+            + "20 quarters; growth is annualised and price changes measured from quarter 0 to the last quarter.",
         };
-        if (anyInterval) notes.Add("Brackets are 95% intervals: Student t across replicates.");
+        if (anyInterval) notes.Add("Brackets are 95% intervals across replicates: Student t; for shares (percentages of a whole) on the angular scale "
+            + "(arcsine of the square root) and transformed back, so they stay within 0-100%.");
         var did = c.Headlines.FirstOrDefault(r => r.Name == "pilot_income_growth_did");
         if (did is not null)
         {
@@ -183,16 +196,11 @@ public static class HtmlReport
         return html.ToString();
     }
 
-    public static string Format(Estimate? e, HeadlineFormat format)
+    /// <summary>An estimate in its indicator's format (<see cref="IndicatorCatalog.FormatValue(double, IndicatorFormat)"/>), with its interval.</summary>
+    public static string Format(Estimate? e, IndicatorFormat format)
     {
         if (e is null || !double.IsFinite(e.Value)) return "n/a";
-        string One(double v) => format switch
-        {
-            HeadlineFormat.Percent => Inv($"{100 * v:F1}%"),
-            HeadlineFormat.SignedPercent => Inv($"{100 * v:+0.0;-0.0;0.0}%"),
-            HeadlineFormat.LogPointsPerQuarter => Inv($"{100 * v:+0.000;-0.000;0.000} pp/q"),
-            _ => Inv($"{v:G4}"),
-        };
+        string One(double v) => IndicatorCatalog.FormatValue(v, format);
         return e.HasInterval ? $"{One(e.Value)} [{One(e.Low)}, {One(e.High)}]" : One(e.Value);
     }
 

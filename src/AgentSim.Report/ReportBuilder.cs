@@ -18,7 +18,7 @@ public sealed record ReportOptions
 public sealed record ReportResult(string Directory, string HtmlPath, IReadOnlyList<Chart> Charts, ReportLayout Layout, IReadOnlyList<HeadlineRow> Headlines);
 
 /// <summary>One row of the headline table: an indicator with an estimate per group.</summary>
-public sealed record HeadlineRow(string Name, string Label, HeadlineFormat Format, IReadOnlyList<Estimate?> Values);
+public sealed record HeadlineRow(string Name, string Label, AgentSim.Analysis.IndicatorFormat Format, IReadOnlyList<Estimate?> Values);
 
 /// <summary>
 /// Makes a report: finds the runs, reads their tables with DuckDB, draws the charts with ScottPlot and writes them
@@ -54,11 +54,13 @@ public static class ReportBuilder
         var makers = new List<(string Name, Func<Chart?> Make)>
         {
             ("signature results", () => ReportCharts.Headline(groups)),
+            ("time paths by scenario", () => ReportCharts.TimePaths(groups)),
             ("utilisation by industry", () => ReportCharts.ByIndustry(groups, prices: false, panelPerGroup: comparison)),
             ("price index by industry", () => ReportCharts.ByIndustry(groups, prices: true, panelPerGroup: comparison)),
             ("consumption share", () => ReportCharts.ConsumptionShare(groups)),
             ("growth by incentive rule", () => ReportCharts.GrowthByRule(groups)),
             ("pilot difference in differences", () => ReportCharts.PilotPaths(groups, out _)),
+            ("event study of the pilots", () => ReportCharts.EventStudy(groups)),
             ("zombie share", () => ReportCharts.ZombieShare(groups)),
             ("levers", () => ReportCharts.Levers(groups)),
         };
@@ -77,15 +79,22 @@ public static class ReportBuilder
         for (int i = 0; i < makers.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
-            log?.Invoke(Inv($"chart {i + 1}/{makers.Count}: {makers[i].Name} · elapsed {clock.Elapsed.TotalSeconds:F1} s"));
             var chart = makers[i].Make();
+            // The log names what was drawn, and says when a chart has nothing to show, so its count matches the files.
+            log?.Invoke(chart is null
+                ? Inv($"chart {i + 1}/{makers.Count}: {makers[i].Name}: nothing to draw for these runs, skipped")
+                : Inv($"chart {i + 1}/{makers.Count}: {makers[i].Name} · elapsed {clock.Elapsed.TotalSeconds:F1} s"));
             if (chart is not null) charts.Add(chart);
         }
 
         var headlines = HeadlineRows(groups);
         Directory.CreateDirectory(output);
         RemoveStaleCharts(output, charts);
-        foreach (var chart in charts) File.WriteAllBytes(Path.Combine(output, chart.FileName), chart.Png);
+        foreach (var chart in charts)
+        {
+            File.WriteAllBytes(Path.Combine(output, chart.FileName), chart.Png);
+            File.WriteAllBytes(Path.Combine(output, chart.SvgFileName), chart.Svg);
+        }
         var signature = layout.SignatureFile is { } file
             ? Frame.Query($"SELECT * FROM read_parquet({Frame.Literal(file)}, file_row_number = true) ORDER BY file_row_number")
             : null;
@@ -94,7 +103,7 @@ public static class ReportBuilder
         string temp = htmlPath + ".tmp";
         File.WriteAllText(temp, html);
         File.Move(temp, htmlPath, overwrite: true);
-        log?.Invoke(Inv($"wrote {charts.Count} charts and report.html in {clock.Elapsed.TotalSeconds:F1} s"));
+        log?.Invoke(Inv($"wrote {charts.Count} chart{(charts.Count == 1 ? "" : "s")} (PNG and SVG each) and report.html in {clock.Elapsed.TotalSeconds:F1} s"));
         return new ReportResult(output, htmlPath, charts, layout, headlines);
     }
 
@@ -102,17 +111,18 @@ public static class ReportBuilder
     private static void RemoveStaleCharts(string output, IReadOnlyList<Chart> charts)
     {
         var current = charts.Select(c => c.FileName).ToHashSet(StringComparer.Ordinal);
-        foreach (var file in Directory.GetFiles(output, "*.png"))
+        foreach (var file in Directory.GetFiles(output, "*.png").Concat(Directory.GetFiles(output, "*.svg")))
         {
             string name = Path.GetFileName(file);
-            if (!current.Contains(name) && (ChartFileNames.Contains(name) || name.StartsWith("sweep-", StringComparison.Ordinal))) File.Delete(file);
+            string png = Path.ChangeExtension(name, ".png");
+            if (!current.Contains(png) && (ChartFileNames.Contains(png) || name.StartsWith("sweep-", StringComparison.Ordinal))) File.Delete(file);
         }
     }
 
     private static readonly HashSet<string> ChartFileNames =
     [
         "headline.png", "utilisation-by-industry.png", "prices-by-industry.png", "consumption-share.png", "growth-by-rule.png",
-        "pilot-did.png", "zombie-share.png", "levers.png",
+        "pilot-did.png", "zombie-share.png", "levers.png", "time-paths.png", "event-study.png",
     ];
 
     private static List<LoadedGroup> Load(ReportLayout layout, Action<string>? log, Stopwatch clock, CancellationToken ct)
@@ -161,7 +171,10 @@ public static class ReportBuilder
                     continue;
                 }
                 var xs = perGroup[g].Select(r => r.FirstOrDefault(x => x.Name == h.Name)?.Value ?? double.NaN).ToList();
-                values.Add(xs.Any(double.IsFinite) ? ReportStatistics.Mean(xs) : null);
+                // Shares get intervals that stay within [0, 1] (the table's note says how).
+                bool share = h.Format == AgentSim.Analysis.IndicatorFormat.Percent && AgentSim.Analysis.IndicatorCatalog.Find(h.Name)?.Unit == "fraction"
+                    && xs.Where(double.IsFinite).All(x => x is >= 0 and <= 1);
+                values.Add(!xs.Any(double.IsFinite) ? null : share ? ReportStatistics.MeanShare(xs) : ReportStatistics.Mean(xs));
             }
             rows.Add(new HeadlineRow(h.Name, h.Label, h.Format, values));
         }

@@ -192,7 +192,7 @@ public sealed class ReportLayout
                 string va = a[i][(a[i].IndexOf('=') + 1)..], vb = b[i][(b[i].IndexOf('=') + 1)..];
                 int c = double.TryParse(va, NumberStyles.Float, CultureInfo.InvariantCulture, out var da)
                     && double.TryParse(vb, NumberStyles.Float, CultureInfo.InvariantCulture, out var db)
-                    ? da.CompareTo(db) : string.CompareOrdinal(a[i], b[i]);
+                    ? da.CompareTo(db) : NaturalOrder.Instance.Compare(a[i], b[i]);
                 if (c != 0) return c;
             }
             return a.Length.CompareTo(b.Length);

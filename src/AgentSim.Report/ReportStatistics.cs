@@ -1,3 +1,4 @@
+using AgentSim.Analysis;
 using MathNet.Numerics.Distributions;
 
 namespace AgentSim.Report;
@@ -15,9 +16,7 @@ public sealed record PilotDid(int SwitchStep, int Window, double Value, double[]
 public sealed record Band(double[] Mean, double[] Low, double[] High, int Replicates);
 
 /// <summary>One headline indicator of a run, computed from its tables.</summary>
-public sealed record Headline(string Name, string Label, double Value, HeadlineFormat Format);
-
-public enum HeadlineFormat { Percent, SignedPercent, LogPointsPerQuarter, Number }
+public sealed record Headline(string Name, string Label, double Value, IndicatorFormat Format);
 
 /// <summary>Statistics of the report: difference in differences, intervals, headline indicators.</summary>
 public static class ReportStatistics
@@ -105,45 +104,70 @@ public static class ReportStatistics
         return new Band(mean, low, high, replicates.Count);
     }
 
+    /// <summary>How the bands of shares are computed: the caption of every chart that draws one says this.</summary>
+    public const string ShareBandMethod =
+        "bands of shares are 95% Student-t intervals on the angular scale (arcsine of the square root) transformed back, so they stay within 0-100%";
+
     /// <summary>
-    /// The headline indicators of a run from its tables (the definitions of the run summary, with step 0 as the
-    /// base where the summary uses the end of the burn-in).
+    /// A share (values in [0, 1]) across replicates: the mean per step, with a 95% band that respects the bounds: a
+    /// Student-t interval of asin(sqrt(share)), clamped to [0, pi/2] and transformed back. The angular transformation
+    /// stabilises the variance of proportions and, unlike the logit, stays finite at a share of exactly zero (zombie
+    /// shares early in a run), so one replicate with no zombies does not blow the band up.
+    /// </summary>
+    public static Band AggregateShare(IReadOnlyList<double[]> replicates)
+    {
+        var band = Aggregate(replicates);
+        int T = band.Mean.Length;
+        var low = new double[T];
+        var high = new double[T];
+        for (int t = 0; t < T; t++)
+        {
+            var angles = replicates.Select(r => r[t]).Where(double.IsFinite).Select(v => Math.Asin(Math.Sqrt(Math.Clamp(v, 0, 1)))).ToList();
+            var e = Mean(angles);
+            (low[t], high[t]) = (Back(e.Low), Back(e.High));
+        }
+        return band with { Low = low, High = high };
+    }
+
+    /// <summary>The mean of a share across replicates with the bounded 95% interval of <see cref="AggregateShare"/>.</summary>
+    public static Estimate MeanShare(IReadOnlyList<double> values)
+    {
+        var plain = Mean(values);
+        var angles = Mean(values.Where(double.IsFinite).Select(v => Math.Asin(Math.Sqrt(Math.Clamp(v, 0, 1)))).ToList());
+        return plain with { Low = Back(angles.Low), High = Back(angles.High), Method = "Student t across replicates on the angular scale" };
+    }
+
+    private static double Back(double angle) => double.IsFinite(angle) ? Math.Pow(Math.Sin(Math.Clamp(angle, 0, Math.PI / 2)), 2) : double.NaN;
+
+    /// <summary>
+    /// The event study of one run with pilots: pilot minus non-pilot mean log real income per resident, averaged over
+    /// each year relative to the switch (year 0 = the switch quarter and the three after it) and measured against year
+    /// -1, in log points; complete years only, from the first to the end of the horizon. Null without pilots or a
+    /// full year before the switch.
+    /// </summary>
+    public static (int[] Years, double[] Gap)? EventStudy(RunData run)
+    {
+        int t0 = run.SwitchStep;
+        if (!run.HasPilots || t0 < RunData.Year || t0 >= run.Steps) return null;
+        var logs = run.IncomePerCapitaReal.Select(row => row.Select(v => Math.Log(v)).ToArray()).ToArray();
+        var pilots = run.ProvinceMean(logs, true);
+        var others = run.ProvinceMean(logs, false);
+        int first = -(t0 / RunData.Year), last = (run.Steps - t0) / RunData.Year - 1;
+        double Year(int k) => Enumerable.Range(t0 + k * RunData.Year, RunData.Year).Average(t => pilots[t] - others[t]);
+        double reference = Year(-1);
+        var years = Enumerable.Range(first, last - first + 1).ToArray();
+        return (years, years.Select(k => Year(k) - reference).ToArray());
+    }
+
+    /// <summary>
+    /// The headline indicators of a run (<see cref="IndicatorCatalog.Headline"/>), computed from its tables by
+    /// <see cref="Indicators.Compute"/>: the same definitions, labels and numbers as the run summary, compare and sweep.
     /// </summary>
     public static List<Headline> Headlines(RunData run)
     {
-        int T = run.Steps;
-        int first = Math.Min(RunData.Year, T), from = T - first;
-        double Share(int a, int b) => Sum(run.Consumption, a, b) / Sum(run.Gdp, a, b);
-        double Util(bool strategic, int a, int b)
-        {
-            double o = 0, c = 0;
-            for (int s = 0; s < run.Industries.Length; s++)
-                if (run.Strategic[s] == strategic)
-                    for (int t = a; t < b; t++) { o += run.Output[s][t]; c += run.Capacity[s][t]; }
-            return c > 0 ? o / c : double.NaN;
-        }
-        double Annualised(double[] x) => T > 1 && x[0] > 0 && x[T - 1] > 0 ? Math.Exp(RunData.Year * Math.Log(x[T - 1] / x[0]) / (T - 1)) - 1 : double.NaN;
-        var list = new List<Headline>
-        {
-            new("consumption_share_first_year", "household consumption / GDP, first year", Share(0, first), HeadlineFormat.Percent),
-            new("consumption_share_final_year", "household consumption / GDP, final year", Share(from, T), HeadlineFormat.Percent),
-            new("strategic_utilisation_final_year", "utilisation, strategic industries, final year", Util(true, from, T), HeadlineFormat.Percent),
-            new("other_utilisation_final_year", "utilisation, other industries, final year", Util(false, from, T), HeadlineFormat.Percent),
-            new("strategic_price_change", "strategic producer prices, change over the run", run.StrategicPriceIndex[T - 1] - 1, HeadlineFormat.SignedPercent),
-            new("other_price_change", "other producer prices, change over the run", run.NonStrategicPriceIndex[T - 1] - 1, HeadlineFormat.SignedPercent),
-            new("zombie_share_final", "zombie share of firms, final quarter", run.ZombieShare()[T - 1], HeadlineFormat.Percent),
-            new("gdp_growth_annualised", "real GDP growth, annualised", Annualised(run.GdpReal), HeadlineFormat.SignedPercent),
-            new("income_per_capita_growth_annualised", "real income per capita growth, annualised", Annualised(run.RealIncomePerCapita()), HeadlineFormat.SignedPercent),
-        };
-        if (Did(run) is { } did)
-            list.Add(new("pilot_income_growth_did", "pilot income growth, difference in differences", did.Value, HeadlineFormat.LogPointsPerQuarter));
-        return list;
-    }
-
-    private static double Sum(double[] x, int from, int to)
-    {
-        double s = 0;
-        for (int t = from; t < to; t++) s += x[t];
-        return s;
+        var all = Indicators.Compute(run.Series()).ToDictionary(i => i.Name, i => i.Value);
+        return IndicatorCatalog.Headline.Where(all.ContainsKey)
+            .Select(name => IndicatorCatalog.Get(name) is var d ? new Headline(name, d.Label, all[name], d.Format) : null!)
+            .ToList();
     }
 }

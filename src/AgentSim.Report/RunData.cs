@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentSim.Analysis;
 using AgentSim.Config;
 using DuckDB.NET.Data;
 
@@ -24,9 +25,16 @@ public sealed class RunData
     public required double[][] Capacity { get; init; }
     public required double[][] Firms { get; init; }
     public required double[][] Zombies { get; init; }
+    public required double[][] Revenue { get; init; }
+    public required double[][] Profit { get; init; }
+    public required double[][] Exports { get; init; }
+    public required double[][] Demand { get; init; }
+    public required double[][] DomesticDemand { get; init; }
 
     // nation.parquet
     public required double[] ConsumptionShare { get; init; }
+    public required double[] InvestmentShare { get; init; }
+    public required double[] Ppi { get; init; }
     public required double[] Consumption { get; init; }
     public required double[] Gdp { get; init; }
     public required double[] GdpReal { get; init; }
@@ -42,6 +50,7 @@ public sealed class RunData
     public required double[][] ProvinceGdpReal { get; init; } // [step][province]
     public required double[][] IncomePerCapitaReal { get; init; }
     public required double[][] HouseholdIncome { get; init; }
+    public required double[][] LocalDebt { get; init; }
     /// <summary>Lever name (column without "lever_") to values [step][province].</summary>
     public required IReadOnlyDictionary<string, double[][]> Levers { get; init; }
 
@@ -123,7 +132,14 @@ public sealed class RunData
             Capacity = PerIndustry("capacity"),
             Firms = PerIndustry("firms"),
             Zombies = PerIndustry("zombies"),
+            Revenue = PerIndustry("revenue"),
+            Profit = PerIndustry("profit"),
+            Exports = PerIndustry("exports"),
+            Demand = PerIndustry("demand"),
+            DomesticDemand = PerIndustry("domestic_demand"),
             ConsumptionShare = nation.Doubles("consumption_share"),
+            InvestmentShare = nation.Doubles("investment_share"),
+            Ppi = nation.Doubles("ppi"),
             Consumption = nation.Doubles("consumption"),
             Gdp = nation.Doubles("gdp"),
             GdpReal = nation.Doubles("gdp_real"),
@@ -137,6 +153,7 @@ public sealed class RunData
             ProvinceGdpReal = PerProvince(prov.Doubles("gdp_real"), double.NaN),
             IncomePerCapitaReal = PerProvince(prov.Doubles("household_income_per_capita_real"), double.NaN),
             HouseholdIncome = PerProvince(prov.Doubles("household_income"), double.NaN),
+            LocalDebt = PerProvince(prov.Doubles("local_debt"), double.NaN),
             Levers = levers,
             SwitchStep = switchStep,
             SwitchStepSource = source,
@@ -232,9 +249,48 @@ public sealed class RunData
     }
 
     /// <summary>National real household income per resident: sum of income / population / CPI.</summary>
-    public double[] RealIncomePerCapita()
+    public double[] RealIncomePerCapita() =>
+        Enumerable.Range(0, Steps).Select(t => RunSeries.NationalIncomePerCapitaReal(HouseholdIncome[t], Population, Cpi[t])).ToArray();
+
+    private RunSeries? _series;
+
+    /// <summary>
+    /// The run as the series <see cref="Indicators.Compute"/> reads: the report's indicators are those of the run
+    /// summary, compare and sweep, computed by the same code from the same values.
+    /// </summary>
+    public RunSeries Series()
     {
-        double population = Population.Sum();
-        return Enumerable.Range(0, Steps).Select(t => HouseholdIncome[t].Sum() / population / Cpi[t]).ToArray();
+        if (_series is not null) return _series;
+        var series = new RunSeries(Industries, Strategic, Provinces, IsPilot, HasPilots ? SwitchStep : -1);
+        double[] At(double[][] perIndustry, int t) => perIndustry.Select(x => x[t]).ToArray();
+        double[] LeverOrNaN(string name, int t) => Levers.TryGetValue(name, out var v) ? (double[])v[t].Clone() : Provinces.Select(_ => double.NaN).ToArray();
+        var capexColumns = Industries.Select(n => Levers.GetValueOrDefault("capex_subsidy_" + n)).ToArray();
+        for (int t = 0; t < Steps; t++)
+        {
+            series.ConsumptionShare.Add(ConsumptionShare[t]);
+            series.InvestmentShare.Add(InvestmentShare[t]);
+            series.ProducerPriceIndex.Add(Ppi[t]);
+            series.StrategicPriceIndex.Add(StrategicPriceIndex[t]);
+            series.NonStrategicPriceIndex.Add(NonStrategicPriceIndex[t]);
+            series.GdpReal.Add(GdpReal[t]);
+            series.IncomePerCapitaRealNational.Add(RunSeries.NationalIncomePerCapitaReal(HouseholdIncome[t], Population, Cpi[t]));
+            series.LocalDebtToGdp.Add(RunSeries.DebtToAnnualGdp(LocalDebt[t], Gdp[t]));
+            series.Capacity.Add(At(Capacity, t));
+            series.Output.Add(At(Output, t));
+            series.Revenue.Add(At(Revenue, t));
+            series.Profit.Add(At(Profit, t));
+            series.PriceIndex.Add(At(PriceIndex, t));
+            series.Exports.Add(At(Exports, t));
+            series.Demand.Add(At(Demand, t));
+            series.DomesticDemand.Add(At(DomesticDemand, t));
+            series.Firms.Add(At(Firms, t).Sum());
+            series.Zombies.Add(At(Zombies, t).Sum());
+            series.IncomePerCapitaReal.Add((double[])IncomePerCapitaReal[t].Clone());
+            int step = t;
+            series.CapexSubsidyStrategic.Add(RunSeries.MeanStrategicCapex(Strategic, (s, p) => capexColumns[s]?[step][p] ?? double.NaN, Provinces.Length));
+            series.BailoutPropensity.Add(LeverOrNaN("bailout_propensity", t));
+            series.WelfareShare.Add(LeverOrNaN("welfare_share", t));
+        }
+        return _series = series;
     }
 }

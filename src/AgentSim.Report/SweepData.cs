@@ -12,6 +12,9 @@ public sealed record SweepPoint(IReadOnlyDictionary<string, string> Parameters, 
 /// </summary>
 public sealed record SweepData(IReadOnlyList<string> Parameters, IReadOnlyList<SweepPoint> Points, IReadOnlyList<string> Indicators, string Source)
 {
+    /// <summary>True when <see cref="Points"/> are in the sweep plan's order (summary.parquet's run_index), so each parameter's values first appear in the order the sweep lists them.</summary>
+    public bool PlanOrder { get; init; }
+
     /// <summary>Columns of summary.parquet that identify a run rather than measure it.</summary>
     private static readonly HashSet<string> NotIndicators = ["run_id", "run", "run_index", "point", "seed", "replicate", "scenario", "step", "steps", "firms", "threads"];
 
@@ -46,6 +49,8 @@ public sealed record SweepData(IReadOnlyList<string> Parameters, IReadOnlyList<S
     private static SweepData? FromSummary(string file, IReadOnlyList<string> parameters)
     {
         var frame = Frame.Query($"SELECT * FROM read_parquet({Frame.Literal(file)})");
+        bool planOrder = frame.Names.Contains("run_index");
+        if (planOrder) frame = Frame.Query($"SELECT * FROM read_parquet({Frame.Literal(file)}) ORDER BY run_index");
         if (frame.Rows == 0) return null;
         var columnOf = new Dictionary<string, string>();
         foreach (var key in parameters)
@@ -63,7 +68,7 @@ public sealed record SweepData(IReadOnlyList<string> Parameters, IReadOnlyList<S
         var points = Enumerable.Range(0, frame.Rows).Select(i => new SweepPoint(
             parameters.ToDictionary(k => k, k => paramValues[k][i]),
             indicators.ToDictionary(n => n, n => indicatorValues[n][i]))).ToList();
-        return new SweepData(parameters, points, indicators, "from the sweep's summary.parquet");
+        return new SweepData(parameters, points, indicators, "from the sweep's summary.parquet") { PlanOrder = planOrder };
     }
 
     private static string Text(object? value) => value switch

@@ -208,7 +208,7 @@ public sealed class SweepRunner
             Replicate = run.Replicate,
             Seed = run.Seed,
             Parameters = _directory.Plan.Columns.Select((c, i) => (c.Name, run.Values[i])).ToDictionary(x => x.Name, x => x.Item2),
-            Indicators = SweepIndicators.Compute(series, result.Headlines),
+            Indicators = SweepIndicators.Compute(series),
             Host = SweepDirectory.HostName,
             FinishedUtc = DateTimeOffset.UtcNow,
         };

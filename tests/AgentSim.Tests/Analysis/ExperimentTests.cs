@@ -80,7 +80,7 @@ public sealed class CompareCommandTests : IDisposable
         var stderr = new StringWriter();
         int code = CliApp.Run(["compare", baseline, household, "--replicates", "2", "--firms", "1500", "--steps", "8", "--set", "burn_in=2", "--out", output], stdout, stderr);
         Assert.True(code == ExitCodes.Success, stderr.ToString());
-        Assert.Contains("consumption_share_end", stdout.ToString());
+        Assert.Contains("household consumption / GDP, end", stdout.ToString()); // the label people read; --raw prints the name
         Assert.Contains("household-income", stdout.ToString());
 
         var summary = ParquetReadBack.ReadWithDuckDb(Path.Combine(output, "summary.parquet"));

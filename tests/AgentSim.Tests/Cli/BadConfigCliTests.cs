@@ -106,5 +106,17 @@ public sealed class BadConfigCliTests : IDisposable
         Assert.Equal(ExitCodes.Success, CliApp.Run(["scenarios", Path.Combine(RunFixtures.RepositoryRoot, "configs")], stdout, new StringWriter()));
         foreach (var name in new[] { "baseline.yaml", "household-income.yaml", "pilot.yaml", "eu-ev-tariff.yaml", "trade-in.yaml" })
             Assert.Contains(name, stdout.ToString());
+        // Each description is a whole sentence, wrapped onto indented lines rather than cut.
+        string text = string.Join(' ', stdout.ToString().Split('\n').Select(l => l.Trim()));
+        Assert.Contains("10% standard duty plus a", text);
+        Assert.Matches(@"eu-ev-tariff\.yaml\s+Baseline plus a foreign tariff[^\n]*?\.", text);
+        Assert.All(stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.True(l.TrimEnd().Length <= 110, l));
     }
+
+    [Theory]
+    [InlineData("# One line.\n# Not this.\nname: a\n", "One line.")]
+    [InlineData("# Runs over\n# two lines, e.g. this one.\n# More.\n", "Runs over two lines, e.g. this one.")]
+    [InlineData("# No full stop\n\n# Next paragraph.\n", "No full stop")]
+    public void A_scenario_description_is_the_first_whole_sentence_of_the_header(string file, string expected) =>
+        Assert.Equal(expected, InfoCommands.FirstSentence(file.Split('\n')));
 }

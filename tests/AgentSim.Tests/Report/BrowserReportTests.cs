@@ -109,4 +109,70 @@ public sealed class BrowserReportTests(ReportFixture fixture, ITestOutputHelper 
             throw;
         }
     }
+
+    /// <summary>A phone held upright and a wide monitor.</summary>
+    private static readonly int[] Widths = [480, 1600];
+
+    [BrowserFact]
+    public async Task Comparison_and_sweep_reports_fit_a_narrow_and_a_wide_window_without_horizontal_overflow()
+    {
+        string? chromium = HeadlessChromium.Find();
+        Assert.True(chromium is not null, "CI=true but chromium is not installed (.ci/run installs it with apt-get as root)");
+        var reports = new[]
+        {
+            ("comparison", ReportBuilder.Build(new ReportOptions { Inputs = [fixture.PilotRun, fixture.Replicates], OutputDirectory = _dir.File("comparison") })),
+            ("sweep", ReportBuilder.Build(new ReportOptions { Inputs = [fixture.Sweep], OutputDirectory = _dir.File("sweep") })),
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        var ct = timeout.Token;
+        await using var browser = await HeadlessChromium.StartAsync(chromium!, _dir.File("profile"), ct);
+        try
+        {
+            foreach (var (kind, report) in reports)
+            {
+                foreach (int width in Widths)
+                {
+                    await browser.SetViewportAsync(width, 900, ct);
+                    await browser.NavigateAsync(new Uri(report.HtmlPath).AbsoluteUri, ct);
+                    var state = (await browser.EvaluateAsync(
+                        """
+                        Promise.all([...document.images].map(i => i.decode().then(() => true, () => false))).then(decoded => ({
+                          innerWidth: window.innerWidth,
+                          scrollWidth: document.documentElement.scrollWidth,
+                          decoded,
+                          images: [...document.images].map(i => i.getBoundingClientRect().width),
+                          tables: [...document.querySelectorAll('.table-wrap')].map(w => ({ wrap: w.clientWidth, table: w.scrollWidth }))
+                        }))
+                        """, ct))!.AsObject();
+                    output.WriteLine($"{kind} at {width}px: {state.ToJsonString()}");
+                    int inner = state["innerWidth"]!.GetValue<int>();
+                    Assert.Equal(width, inner);
+                    Assert.True(state["scrollWidth"]!.GetValue<int>() <= inner, $"{kind} at {width}px scrolls sideways: {state["scrollWidth"]} > {inner}");
+                    Assert.All(state["decoded"]!.AsArray(), d => Assert.True(d!.GetValue<bool>(), "an image failed to decode"));
+                    Assert.Equal(report.Charts.Count, state["images"]!.AsArray().Count);
+                    Assert.All(state["images"]!.AsArray(), w => Assert.InRange(w!.GetValue<double>(), 100, inner));
+                    var tables = state["tables"]!.AsArray();
+                    Assert.NotEmpty(tables);
+                    // On a wide screen every table fits without its own scroll bar.
+                    if (width >= 1200)
+                        Assert.All(tables, t => Assert.True(t!["table"]!.GetValue<int>() <= t["wrap"]!.GetValue<int>(), $"{kind}: a table is wider than the page: {t.ToJsonString()}"));
+
+                    var screenshot = await browser.ScreenshotAsync(width, ct);
+                    var (shotWidth, shotHeight) = ReportAssert.PngSize(screenshot);
+                    Assert.Equal(width, shotWidth);
+                    Assert.True(shotHeight > 2000, $"{kind} at {width}px: screenshot height {shotHeight}, too short to hold the charts");
+                    Directory.CreateDirectory(ScreenshotDirectory);
+                    string kept = Path.Combine(ScreenshotDirectory, $"{kind}-{width}.png");
+                    await File.WriteAllBytesAsync(kept, screenshot, ct);
+                    output.WriteLine($"screenshot: {kept} ({shotWidth} x {shotHeight})");
+                }
+            }
+            Assert.Empty(browser.Errors);
+        }
+        catch
+        {
+            output.WriteLine("chromium log:\n" + browser.BrowserLog);
+            throw;
+        }
+    }
 }

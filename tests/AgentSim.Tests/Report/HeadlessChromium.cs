@@ -144,6 +144,16 @@ public sealed class HeadlessChromium : IAsyncDisposable
         return result["result"]?["value"];
     }
 
+    /// <summary>Sets the window to <paramref name="width"/> x <paramref name="height"/> CSS pixels (a narrow phone or a wide monitor); navigate after it.</summary>
+    public async Task SetViewportAsync(int width, int height, CancellationToken ct) =>
+        await SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject
+        {
+            ["width"] = width,
+            ["height"] = height,
+            ["deviceScaleFactor"] = 1,
+            ["mobile"] = false,
+        }, ct);
+
     /// <summary>A PNG of the whole page at <paramref name="width"/> CSS pixels wide.</summary>
     public async Task<byte[]> ScreenshotAsync(int width, CancellationToken ct)
     {

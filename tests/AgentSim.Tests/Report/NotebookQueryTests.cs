@@ -40,6 +40,22 @@ public sealed partial class NotebookQueryTests(ReportFixture fixture)
     }
 
     [Fact]
+    public void Notebook_labels_are_the_indicator_catalogs_labels_with_units()
+    {
+        var notebook = JsonNode.Parse(File.ReadAllText(NotebookPath))!;
+        string all = string.Concat(notebook["cells"]!.AsArray().Select(c => Source(c!)));
+        var block = Regex.Match(all, @"LABELS = \{(.*?)\n\}", RegexOptions.Singleline);
+        Assert.True(block.Success, "the notebook defines no LABELS dict");
+        var labels = Regex.Matches(block.Groups[1].Value, "\"([a-z0-9_]+)\": \"([^\"]*)\"").ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        Assert.NotEmpty(labels);
+        foreach (var (name, label) in labels) Assert.Equal(AgentSim.Analysis.IndicatorCatalog.LabelWithUnit(name), label);
+        // Every indicator the sweep query computes has its label.
+        var sweep = Queries().Single(q => q.Name == "sweep_runs").Sql;
+        foreach (Match m in Regex.Matches(sweep, @"AS ([a-z0-9_]+)\s*$", RegexOptions.Multiline))
+            if (AgentSim.Analysis.IndicatorCatalog.Find(m.Groups[1].Value) is not null) Assert.Contains(m.Groups[1].Value, labels.Keys);
+    }
+
+    [Fact]
     public void Notebook_is_valid_nbformat_4_and_documents_the_sql_convention()
     {
         var notebook = JsonNode.Parse(File.ReadAllText(NotebookPath))!;
@@ -158,7 +174,7 @@ public sealed partial class NotebookQueryTests(ReportFixture fixture)
                 Assert.Equal(4, r.Rows);
                 Assert.Equal(["16", "16", "8", "8"], r.Strings(ReportFixture.SweepKey).Order(StringComparer.Ordinal));
                 var expected = r.Strings("run").Select(dir => ReportStatistics.Headlines(RunData.Load(dir)).ToDictionary(h => h.Name, h => h.Value)).ToList();
-                foreach (var column in new[] { "consumption_share_final_year", "strategic_utilisation_final_year", "strategic_price_change", "zombie_share_final", "gdp_growth_annualised" })
+                foreach (var column in new[] { "consumption_share_end", "strategic_utilisation_end", "strategic_price_change", "zombie_share_end", "gdp_growth_annualised" })
                 {
                     var values = r.Doubles(column);
                     for (int i = 0; i < r.Rows; i++) Assert.Equal(expected[i][column], values[i], 10);

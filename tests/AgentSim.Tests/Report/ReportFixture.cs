@@ -45,7 +45,7 @@ public sealed class ReportFixture : IDisposable
                 Write(config, dir);
                 var h = ReportStatistics.Headlines(RunData.Load(dir)).ToDictionary(x => x.Name, x => x.Value);
                 rows.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"('{SweepKey}={value}/replicate={r}', {value}, {r}, {config.Seed}, {h["consumption_share_final_year"]:R}, {h["zombie_share_final"]:R}, {h["strategic_utilisation_final_year"]:R})"));
+                    $"('{SweepKey}={value}/replicate={r}', {value}, {r}, {config.Seed}, {h["consumption_share_end"]:R}, {h["zombie_share_end"]:R}, {h["strategic_utilisation_end"]:R})"));
             }
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();

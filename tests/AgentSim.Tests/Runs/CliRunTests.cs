@@ -133,6 +133,16 @@ public sealed class CliRunTests : IDisposable
     }
 
     [Fact]
+    public void A_one_quarter_run_completes_and_says_it_has_no_indicators()
+    {
+        var (code, stdout, stderr) = Cli("run", _configPath, "--out", _dir.File("one"), "--steps", "1");
+
+        Assert.True(code == ExitCodes.Success, stderr);
+        Assert.Contains("no headline indicators: they need at least 2 recorded quarters", stdout);
+        Assert.Contains("output: ", stdout);
+    }
+
+    [Fact]
     public void Missing_provinces_file_is_bad_input()
     {
         CliApp.ConfigSource = (path, _) =>
