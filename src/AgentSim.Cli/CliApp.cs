@@ -128,7 +128,7 @@ public static class CliApp
 
     /// <summary>Exceptions that mean the user's input is wrong (exit code 2, message only, no stack trace).</summary>
     private static bool IsUserError(Exception ex) => ex is UsageException or ConfigException or InputException or OutputException
-        or AgentSim.Analysis.Sweeps.SweepException or CheckpointException or MemoryLimitException;
+        or AgentSim.Analysis.Sweeps.SweepException or CheckpointException or MemoryLimitException or UserFileException;
 
     private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {

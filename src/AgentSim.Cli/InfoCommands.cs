@@ -83,10 +83,20 @@ internal static class InfoCommands
         int width = files.Max(f => Path.GetFileName(f).Length);
         foreach (var file in files)
         {
-            string description = File.ReadLines(file)
-                .Where(l => l.StartsWith('#'))
-                .Select(l => l.TrimStart('#').Trim())
-                .FirstOrDefault(l => l.Length > 0) ?? "";
+            // A '*.yaml' that is a pipe or device would block or never end: listed, not read.
+            string description;
+            try
+            {
+                description = UserFile.ReadUtf8(file, UserFile.MaxConfigBytes)
+                    .Split('\n')
+                    .Where(l => l.StartsWith('#'))
+                    .Select(l => l.TrimStart('#').Trim())
+                    .FirstOrDefault(l => l.Length > 0) ?? "";
+            }
+            catch (UserFileException ex)
+            {
+                description = $"(skipped: {ex.Message})";
+            }
             stdout.WriteLine($"{Path.GetFileName(file).PadRight(width)}  {description}");
         }
         return ExitCodes.Success;

@@ -225,9 +225,26 @@ internal static class SweepCommand
         var overrides = options.Overrides();
         var loaded = ConfigLoader.Load(options.Target, overrides);
         var plan = SweepPlanner.Plan(loaded, options.Target, overrides, options.IndependentStreams);
-        // The provinces data is checked once here rather than failing every run.
+        // The provinces data is checked once here rather than failing every run, and so is every point against it
+        // (a value naming an unknown province, a data file swept over): before the first run starts, not when that run does.
         var provinces = Model.State.ProvinceData.Load(loaded.ResolvePath(loaded.Config.Provinces.DataFile));
         Model.Simulation.ValidateInputs(loaded.Config, provinces);
+        var data = new Dictionary<string, IReadOnlyList<Model.State.ProvinceRow>>(StringComparer.Ordinal);
+        foreach (var first in plan.Runs.GroupBy(r => r.Point).Select(g => g.First()))
+        {
+            try
+            {
+                var point = SweepPlanner.LoadPoint(plan, first);
+                var file = point.ResolvePath(point.Config.Provinces.DataFile);
+                if (!data.TryGetValue(file, out var rows))
+                    data[file] = rows = Model.State.ProvinceData.Load(file);
+                Model.Simulation.ValidateInputs(point.Config, rows);
+            }
+            catch (Model.State.InputException ex)
+            {
+                throw new SweepException($"sweep point {string.Join(", ", plan.Columns.Select((c, i) => $"{c.Name}={first.Labels[i]}"))}: {ex.Message}");
+            }
+        }
         return SweepDirectory.CreateOrResumeAsync(options.OutputDirectory, plan, ct).GetAwaiter().GetResult();
     }
 

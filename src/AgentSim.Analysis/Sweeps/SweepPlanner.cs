@@ -15,6 +15,9 @@ namespace AgentSim.Analysis.Sweeps;
 /// </summary>
 public static partial class SweepPlanner
 {
+    /// <summary>Most runs in one plan: its run table is held in memory and written as one file.</summary>
+    public const int MaxRuns = 1_000_000;
+
     /// <summary>Hex digits of the SHA-256 kept as the run id: 48 bits, unique among millions of runs.</summary>
     public const int RunIdLength = 12;
 
@@ -62,6 +65,15 @@ public static partial class SweepPlanner
             }
         }
 
+        // Counted before the grid is built: a product of value counts can pass int.MaxValue (and memory) long before.
+        var planned = System.Numerics.BigInteger.One * config.Replicates;
+        for (var i = 0; i < grid.Count; i++)
+            planned *= sampled.Contains(i) ? 1 : grid[i].Count;
+        if (sampled.Count > 0)
+            planned *= config.LatinHypercube.Points;
+        if (planned > MaxRuns)
+            throw loaded.Error(SweepConfig.Key,
+                $"the sweep has {planned:N0} runs (every combination of the values times the replicates), more than the {MaxRuns:N0} a plan may hold; use fewer values or latin_hypercube sampling");
         var points = Points(config, grid, sampled);
         var crn = config.CommonRandomNumbers && !independentStreams;
         var baseSeed = loaded.Config.Seed;
