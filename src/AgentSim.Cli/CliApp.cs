@@ -91,6 +91,11 @@ public static class CliApp
             stderr.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
         }
+        catch (Exception ex) when (AgentSim.Output.EnvironmentErrors.Describe(ex) is { } sentence)
+        {
+            stderr.WriteLine($"error: {sentence}");
+            return ExitCodes.BadInput;
+        }
         catch (Exception ex)
         {
             stderr.WriteLine($"error: unexpected failure ({ex.GetType().Name}): {ex.Message}");

@@ -29,6 +29,7 @@ internal static class CompareCommand
             options.ApplyTo(config);
             var provinces = ProvinceData.Load(Path.Combine(directory, config.Provinces.DataFile));
             Simulation.ValidateInputs(config, provinces);
+            Indicators.EnsureHorizon(config.Steps, "compare");
             scenarios.Add(new ScenarioSpec(config.Name, path, config, provinces));
         }
         string output = options.Out ?? Path.Combine("runs", "compare-" + string.Join("-", scenarios.Select(s => s.Name)));

@@ -26,6 +26,7 @@ internal static class RunCommand
         AgentSim.Model.Simulation.ValidateInputs(config, provinces);
         if (options.Replicates is > 1)
         {
+            Indicators.EnsureHorizon(config.Steps, "run --replicates");
             return CompareCommand.RunReplicates(options, new ScenarioSpec(config.Name, options.ConfigPath, config, provinces), stdout, ct);
         }
         RunWriter.EnsureMemory(config, provinces.Count);

@@ -244,6 +244,7 @@ public static class RunWriter
         var lastStep = config.Steps - 1;
         var simulate = new Stopwatch();
         var write = new Stopwatch();
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? diskFailure = null;
         try
         {
             if (s.CheckpointEvery > 0 || tables.Segmented)
@@ -287,9 +288,27 @@ public static class RunWriter
             await KeepWhatWasWrittenAsync(s, ex).ConfigureAwait(false);
             throw;
         }
+        catch (Exception ex) when (EnvironmentErrors.Describe(ex) is { } sentence)
+        {
+            s.Manifest.Error = sentence;
+            diskFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+        }
         finally
         {
             await tables.DisposeAsync().ConfigureAwait(false);
+        }
+        if (diskFailure is not null)
+        {
+            // A full or read-only disk: the manifest says why the run stopped, if there is room to say it once the
+            // tables' temporary files are gone.
+            try
+            {
+                await WriteManifestAsync(Path.Combine(s.Directory, RunManifest.FileName), s.Manifest, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (OutputException)
+            {
+            }
+            diskFailure.Throw();
         }
 
         var manifest = s.Manifest;
