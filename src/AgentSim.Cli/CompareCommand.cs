@@ -97,7 +97,7 @@ internal static class CompareCommand
     {
         string full = Path.GetFullPath(output);
         if (File.Exists(full)) throw new AgentSim.Output.Runs.OutputException($"output path '{output}' is a file, not a directory");
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !force)
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any(e => !AgentSim.Output.Runs.FolderLock.IsLockFile(e)) && !force)
             throw new AgentSim.Output.Runs.OutputException($"output directory '{output}' is not empty; choose another directory or replace it (--force)");
         Directory.CreateDirectory(full);
     }

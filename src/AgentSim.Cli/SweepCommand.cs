@@ -44,7 +44,10 @@ internal static class SweepCommand
     /// <summary><c>sweep CONFIG</c>: plans (or resumes) and runs every run here, then writes summary.parquet.</summary>
     private static int Local(SweepOptions options, TextWriter stdout, CancellationToken ct)
     {
-        var (directory, resumed) = MakePlan(options, ct);
+        // Two local sweeps into one folder would run every run twice; 'sweep run' tasks share a folder by design
+        // (a run done twice is published once) and take no lock.
+        var (directory, resumed) = MakePlan(options, ct, lockFolder: true, out var folderLock);
+        using var held = folderLock;
         var plan = directory.Plan;
         var before = directory.Scan().Complete.Count;
         stdout.WriteLine(Describe(plan, options.Target));
@@ -82,7 +85,7 @@ internal static class SweepCommand
     /// <summary><c>sweep plan CONFIG --out DIR</c>: writes the run table for a cluster.</summary>
     private static int Plan(SweepOptions options, TextWriter stdout, CancellationToken ct)
     {
-        var (directory, resumed) = MakePlan(options, ct);
+        var (directory, resumed) = MakePlan(options, ct, lockFolder: false, out _);
         var plan = directory.Plan;
         stdout.WriteLine(Describe(plan, options.Target));
         stdout.WriteLine(resumed
@@ -220,7 +223,8 @@ internal static class SweepCommand
         return scan.Missing.Count == 0 ? ExitCodes.Success : ExitCodes.Incomplete;
     }
 
-    private static (SweepDirectory Directory, bool Resumed) MakePlan(SweepOptions options, CancellationToken ct)
+    private static (SweepDirectory Directory, bool Resumed) MakePlan(SweepOptions options, CancellationToken ct, bool lockFolder,
+        out Output.Runs.FolderLock? folderLock)
     {
         var overrides = options.Overrides();
         var loaded = ConfigLoader.Load(options.Target, overrides);
@@ -245,7 +249,16 @@ internal static class SweepCommand
                 throw new SweepException($"sweep point {string.Join(", ", plan.Columns.Select((c, i) => $"{c.Name}={first.Labels[i]}"))}: {ex.Message}");
             }
         }
-        return SweepDirectory.CreateOrResumeAsync(options.OutputDirectory, plan, ct).GetAwaiter().GetResult();
+        folderLock = lockFolder ? Output.Runs.FolderLock.Acquire(options.OutputDirectory) : null;
+        try
+        {
+            return SweepDirectory.CreateOrResumeAsync(options.OutputDirectory, plan, ct).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            folderLock?.Dispose();
+            throw;
+        }
     }
 
     private static string Describe(SweepPlan plan, string source)

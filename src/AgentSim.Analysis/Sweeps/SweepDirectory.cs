@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AgentSim.Output;
+using AgentSim.Output.Runs;
 
 namespace AgentSim.Analysis.Sweeps;
 
@@ -124,7 +125,7 @@ public sealed class SweepDirectory
                 throw new SweepException($"'{root}' holds another sweep ({differences}); choose another --out, or delete the directory to start again");
             return (new SweepDirectory(full, existing), true);
         }
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any(e => !FolderLock.IsLockFile(e)))
             throw new SweepException($"output directory '{root}' is not empty and holds no sweep plan; choose another --out");
         Directory.CreateDirectory(full);
         var directory = new SweepDirectory(full, plan);

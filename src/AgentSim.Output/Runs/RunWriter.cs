@@ -414,6 +414,8 @@ public static class RunWriter
     private static void PrepareParts(string directory, IReadOnlyList<TableSegment> segments, string checkpointName)
     {
         var parts = Path.Combine(directory, RunCheckpoint.DirectoryName, RunCheckpoint.PartsDirectoryName);
+        EnsureNotLink(Path.Combine(directory, RunCheckpoint.DirectoryName), directory);
+        EnsureNotLink(parts, directory);
         var listed = new HashSet<string>(segments.Select(s => s.File), StringComparer.Ordinal);
         foreach (var segment in segments)
         {
@@ -514,7 +516,7 @@ public static class RunWriter
             {
                 throw new OutputException($"output path '{outputDirectory}' is a file, not a directory");
             }
-            if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+            if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any(e => !FolderLock.IsLockFile(e)))
             {
                 if (!force)
                 {
@@ -555,6 +557,9 @@ public static class RunWriter
 
     private static void RemovePreviousRun(string directory)
     {
+        // Checked before anything is deleted, so a refusal leaves the previous run whole.
+        EnsureNotLink(Path.Combine(directory, RunCheckpoint.DirectoryName), directory);
+        EnsureNotLink(Path.Combine(directory, RunCheckpoint.DirectoryName, RunCheckpoint.PartsDirectoryName), directory);
         var names = new List<string> { RunManifest.FileName };
         foreach (var table in TableNames.All)
         {
@@ -571,11 +576,27 @@ public static class RunWriter
         RemoveCheckpoints(directory);
     }
 
+    /// <summary>
+    /// Refuses a folder the run would delete files in when it is a symbolic link: its files are not in the run folder,
+    /// and deleting "the run's files" through it would delete someone else's.
+    /// </summary>
+    private static void EnsureNotLink(string path, string runDirectory)
+    {
+        var info = new DirectoryInfo(path);
+        if (info.Exists && info.LinkTarget is not null)
+        {
+            throw new OutputException(
+                $"'{Path.GetRelativePath(runDirectory, path)}' in '{runDirectory}' is a symbolic link (to {info.LinkTarget}); AgentSim never deletes through a link: remove the link, then rerun");
+        }
+    }
+
     /// <summary>Removes the checkpoints and table parts a run wrote (only those files, then the directories if empty).</summary>
     private static void RemoveCheckpoints(string directory)
     {
         var checkpoints = Path.Combine(directory, RunCheckpoint.DirectoryName);
         var parts = Path.Combine(checkpoints, RunCheckpoint.PartsDirectoryName);
+        EnsureNotLink(checkpoints, directory);
+        EnsureNotLink(parts, directory);
         try
         {
             if (Directory.Exists(parts))
