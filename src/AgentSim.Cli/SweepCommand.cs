@@ -210,7 +210,17 @@ internal static class SweepCommand
             if (job is not null)
             {
                 var tasks = SweepShards.TasksOf(scan.Missing, job.Tasks);
-                stdout.WriteLine($"resubmit: sbatch --array={SweepShards.ArraySpec(tasks)} {job.Script}");
+                var script = Path.Combine(SlurmJob.Folder(directory), SlurmJob.ScriptFile);
+                if (!string.Equals(Path.GetFullPath(job.Script), script, StringComparison.Ordinal) || !File.Exists(script))
+                {
+                    // The folder was moved (or copied): the old script runs the old path. Rewritten for this one.
+                    Output.AtomicFile.WriteAllTextAsync(script, job.ScriptText(directory), ct).GetAwaiter().GetResult();
+                    if (!OperatingSystem.IsWindows())
+                        File.SetUnixFileMode(script, File.GetUnixFileMode(script) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute);
+                    stdout.WriteLine($"note: the sweep was made in {Path.GetDirectoryName(Path.GetDirectoryName(job.Script))}; its Slurm script is rewritten for {directory.Root}");
+                }
+                var shown = script.Any(c => char.IsWhiteSpace(c) || "'\"$`\\;&|<>()*?!".Contains(c)) ? SlurmJob.Quote(script) : script;
+                stdout.WriteLine($"resubmit: sbatch --array={SweepShards.ArraySpec(tasks)} {shown}");
             }
             else
             {

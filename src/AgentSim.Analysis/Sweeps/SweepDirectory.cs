@@ -35,6 +35,12 @@ public sealed class SweepRunRecord
 
     public DateTimeOffset FinishedUtc { get; init; }
 
+    /// <summary>
+    /// Size in bytes of each table file (by file name) when the run was published; a run whose tables no longer have
+    /// these sizes (truncated, replaced) is not complete. Absent in records written before it was added.
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? TableBytes { get; init; }
+
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -161,12 +167,40 @@ public sealed class SweepDirectory
         try
         {
             var manifest = RunManifest.Deserialize(File.ReadAllText(Path.Combine(directory, RunManifest.FileName)));
-            return manifest.Status == Manifest.StatusComplete;
+            return manifest.Status == Manifest.StatusComplete && TablesIntact(directory, manifest, record);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Every table the manifest lists is there, has the size recorded at publish time, and starts and ends with Parquet's
+    /// magic (the footer is written last, so a truncated file loses it). Cheap enough for every run of a large sweep,
+    /// unlike a checksum, and it catches what happens to finished files: truncation, a partial copy, a replaced file.
+    /// </summary>
+    public static bool TablesIntact(string directory, Manifest manifest, SweepRunRecord record)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        foreach (var file in manifest.Files.Values)
+        {
+            var path = Path.Combine(directory, file);
+            var info = new FileInfo(path);
+            if (!info.Exists || info.Length < 12)
+                return false;
+            if (record.TableBytes is { } sizes && (!sizes.TryGetValue(file, out var size) || size != info.Length))
+                return false;
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            stream.ReadExactly(magic);
+            if (!magic.SequenceEqual("PAR1"u8))
+                return false;
+            stream.Seek(-4, SeekOrigin.End);
+            stream.ReadExactly(magic);
+            if (!magic.SequenceEqual("PAR1"u8))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>The run record in <paramref name="directory"/>, or null when it is missing or unreadable.</summary>
