@@ -378,7 +378,7 @@ public sealed class GovernmentConfig
     [Param("Share of firms' capex paid to the province for land (land finance).", Unit = "fraction", Min = 0, Max = 0.5)]
     public double LandShareOfCapex { get; set; } = 0.1;
 
-    [Param("Central transfers to each province as a share of its previous-quarter GDP.", Unit = "fraction", Min = 0, Max = 1)]
+    [Param("Central transfers to each province as a share of its previous-quarter GDP (above 0.4 the transfers feed back into GDP and growth explodes: +62% a year at 0.6).", Unit = "fraction", Min = 0, Max = 0.4)]
     public double CentralTransferRate { get; set; } = 0.26;
 
     [Param("Share of the province's programme spending (after subsidies, bailouts and interest) that is government consumption; welfare takes its lever share, the rest is infrastructure.", Unit = "fraction", Min = 0, Max = 1)]
@@ -399,7 +399,7 @@ public sealed class GovernmentConfig
     [Param("Local debt to annual GDP above which the province grants no more bailouts.", Unit = "fraction", Min = 0, Max = 10)]
     public double MaxDebtRatioForBailouts { get; set; } = 0.6;
 
-    [Param("Initial local debt as a share of annual GDP.", Unit = "fraction", Min = 0, Max = 5)]
+    [Param("Initial local debt as a share of annual GDP (above 1.5 the default horizon stops on the sector-balance check: at 2 in quarter 61).", Unit = "fraction", Min = 0, Max = 1.5)]
     public double InitialLocalDebtRatio { get; set; } = 0.3;
 
     [Param("Share of capex subsidies for strategic industries paid by the central government.", Unit = "fraction", Min = 0, Max = 1)]
