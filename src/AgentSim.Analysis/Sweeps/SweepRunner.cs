@@ -154,6 +154,12 @@ public sealed class SweepRunner
             SweepDirectory.TryDeleteDirectory(temp);
             throw;
         }
+        catch (Exception ex) when (EnvironmentErrors.Describe(ex) is not null)
+        {
+            // A full or read-only disk fails every run alike: the batch stops (exit 2) instead of recording each failure.
+            SweepDirectory.TryDeleteDirectory(temp);
+            throw;
+        }
         catch (Exception ex)
         {
             SweepDirectory.TryDeleteDirectory(temp);
