@@ -217,7 +217,7 @@ public sealed class SweepRunner
             Indicators = SweepIndicators.Compute(series, result.Headlines),
             Host = SweepDirectory.HostName,
             FinishedUtc = DateTimeOffset.UtcNow,
-            TableBytes = result.Files.Values.ToDictionary(Path.GetFileName, f => new FileInfo(f).Length, StringComparer.Ordinal)!,
+            TableBytes = result.Files.Values.ToDictionary(f => Path.GetFileName(f)!, f => new FileInfo(f).Length, StringComparer.Ordinal),
         };
         await AtomicFile.WriteAllTextAsync(Path.Combine(temp, SweepRunRecord.FileName),
             System.Text.Json.JsonSerializer.Serialize(record, SweepRunRecord.JsonOptions) + "\n", ct).ConfigureAwait(false);

@@ -1,9 +1,9 @@
-using Xunit.Abstractions;
 using AgentSim.Cli;
 using AgentSim.Output.Runs;
 using AgentSim.Tests.Output;
 using AgentSim.Tests.Runs;
 using AgentSim.Tests.Sweeps;
+using Xunit.Abstractions;
 using static AgentSim.Tests.Reliability.EnvironmentHelpers;
 
 namespace AgentSim.Tests.Reliability;
@@ -150,7 +150,8 @@ public sealed class EnvironmentFuzzTests : IDisposable
                 var mount = TryMountTmpfs(_dir.File($"full-{size}-{i}"), size, readOnly: false)!;
                 _mounts.Add(mount);
                 return Path.Combine(mount, "out");
-            }));
+            }
+            ));
         }
         Skip.If(disks.Count == 0, "this process can neither mount a tmpfs nor make a read-only folder (root without mount rights)");
 
@@ -193,7 +194,7 @@ public sealed class EnvironmentFuzzTests : IDisposable
     }
 
     [Fact]
-    public void Every_command_that_writes_a_folder_is_refused_while_another_holds_it()
+    public async Task Every_command_that_writes_a_folder_is_refused_while_another_holds_it()
     {
         var config = Config("busy.yaml");
         var sweep = SweepFixtures.Write(_dir.Path, SweepFixtures.TwoPoints(1), "busy-sweep.yaml");
@@ -241,7 +242,7 @@ public sealed class EnvironmentFuzzTests : IDisposable
             {
                 release.Set();
             }
-            var (code, _, stderr) = holder.GetAwaiter().GetResult();
+            var (code, _, stderr) = await holder;
             CliApp.StepHook = null;
             Assert.True(code == ExitCodes.Success, $"{holderName}: {stderr}");
             foreach (var table in Directory.GetFiles(output, "*.parquet"))

@@ -89,6 +89,8 @@ internal static class EnvironmentHelpers
     /// </summary>
     public static string? ReadOnlyFolder(string directory)
     {
+        if (OperatingSystem.IsWindows())
+            return null;
         if (TryMountTmpfs(directory, 64, readOnly: true) is { } mounted)
             return mounted;
         Directory.CreateDirectory(directory);

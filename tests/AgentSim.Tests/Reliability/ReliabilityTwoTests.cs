@@ -200,7 +200,7 @@ public sealed class ReliabilityTwoTests : IDisposable
     // ---- 3. Output folders are locked and checked ----
 
     [Fact]
-    public void A_second_run_resume_or_sweep_into_a_folder_in_use_exits_2_naming_the_holder()
+    public async Task A_second_run_resume_or_sweep_into_a_folder_in_use_exits_2_naming_the_holder()
     {
         var output = _dir.File("busy");
         using var inside = new ManualResetEventSlim();
@@ -236,7 +236,7 @@ public sealed class ReliabilityTwoTests : IDisposable
         {
             release.Set();
         }
-        var (code, _, stderr) = first.GetAwaiter().GetResult();
+        var (code, _, stderr) = await first;
         CliApp.StepHook = null;
         Assert.True(code == ExitCodes.Success, stderr);
         Assert.Equal(Manifest.StatusComplete, RunFixtures.Manifest(output).Status);
