@@ -116,13 +116,6 @@ public static class RunWriter
         var clock = Stopwatch.StartNew();
         var (directory, manifestPath, manifest) = ReadInterruptedRun(request.OutputDirectory);
         var config = request.Config ?? ConfigFromManifest(manifest, manifestPath);
-        if (manifest.Seed != config.Seed)
-        {
-            // The seed shown in the manifest must be the one the run uses; the recorded config (checked against the
-            // checkpoint's hash below) is the truth, so a manifest whose seed disagrees with it was edited.
-            throw new CheckpointException(
-                $"'{manifestPath}' says seed {manifest.Seed}, but the run's recorded config (and its checkpoint) has seed {config.Seed}: the manifest was edited; restore it, or restart the run with --force");
-        }
         var checkpoints = RunCheckpoint.List(directory);
         if (checkpoints.Count == 0)
         {
@@ -141,6 +134,13 @@ public static class RunWriter
         {
             throw new CheckpointException(
                 $"checkpoint '{name}' was written for a different configuration (config SHA-256 {header.ConfigSha256[..Math.Min(12, header.ConfigSha256.Length)]}…, this config {configHash[..12]}…); resume with the config the run was started with, or restart it with --force");
+        }
+        if (manifest.Seed != config.Seed)
+        {
+            // The seed shown in the manifest must be the one the run uses; the recorded config (checked against the
+            // checkpoint's hash below) is the truth, so a manifest whose seed disagrees with it was edited.
+            throw new CheckpointException(
+                $"'{manifestPath}' says seed {manifest.Seed}, but the run's recorded config (and its checkpoint) has seed {config.Seed}: the manifest was edited; restore it, or restart the run with --force");
         }
         var timings = new Timings();
         var phase = Stopwatch.StartNew();
