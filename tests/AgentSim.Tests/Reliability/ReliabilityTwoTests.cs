@@ -373,6 +373,8 @@ public sealed class ReliabilityTwoTests : IDisposable
     [InlineData("levers.capex_subsidy.max=1.5", "not a share")]
     [InlineData("government.central_transfer_rate=1", "between 0 and 0.4")]
     [InlineData("government.initial_local_debt_ratio=5", "between 0 and 1.5")]
+    [InlineData("households.safety_net_decay=0", "between 0.001 and 1")]
+    [InlineData("government.local_debt_rate=0.2", "between 0 and 0.05")]
     [InlineData("incentives.pilot_provinces=[Zhejiang]", "incentives.switch_step: the pilots switch at step 20, after the horizon")]
     [InlineData("tariffs=[{industry: ev, rate: 0.2, from_step: 12}]", "tariffs[0].from_step: the tariff starts at step 12, after the horizon")]
     [InlineData("trade_in=[{industries: [ev], rebate_rate: 0.1, from_step: 10, to_step: 12}]", "trade_in[0].from_step: the programme starts at step 10")]
@@ -402,10 +404,15 @@ public sealed class ReliabilityTwoTests : IDisposable
     [InlineData("government.initial_local_debt_ratio=1.5")]
     [InlineData("government.central_transfer_rate=0.4")]
     [InlineData("firm_behaviour.investment_utilisation=10")]
+    [InlineData("entry_exit.entrant_relative_size=5")]
+    [InlineData("households.safety_net_decay=0.001")]
+    [InlineData("government.min_programme_share=1")]
+    [InlineData("government.local_debt_rate=0.05")]
     public void Values_at_the_new_range_ends_run_the_default_horizon(string assignment)
     {
+        // 5,000 firms over the default 8 + 80 quarters: the scan of every range end was made at this size.
         var output = _dir.File("end");
-        var (code, _, stderr) = RunCli(["run", _config, "--out", output, "--firms", "10000", "--steps", "80", "--set", "burn_in=8", "--set", assignment]);
+        var (code, _, stderr) = RunCli(["run", _config, "--out", output, "--firms", "5000", "--steps", "80", "--set", "burn_in=8", "--set", assignment]);
         Assert.True(code == ExitCodes.Success, $"{assignment}: {stderr}");
     }
 }
