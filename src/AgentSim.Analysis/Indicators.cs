@@ -43,6 +43,20 @@ public static class Indicators
     /// <summary>The "end" window of a run of <paramref name="steps"/> quarters: the last 20, or the second half of a shorter run.</summary>
     public static (int From, int To) End(int steps) => (steps - Math.Min(EndWindow, steps / 2), steps);
 
+    /// <summary>Fewest quarters the indicators can be computed from (a start year and an end window of at least a year).</summary>
+    public const int MinSteps = 2 * Year;
+
+    /// <summary>
+    /// Refuses (<see cref="AgentSim.Model.State.InputException"/>, exit 2) an experiment whose runs are too short for its
+    /// indicators: checked before the first run, since the indicators are computed only after the last.
+    /// </summary>
+    public static void EnsureHorizon(int steps, string what)
+    {
+        if (steps < MinSteps)
+            throw new AgentSim.Model.State.InputException(
+                $"{what} needs at least {MinSteps} quarters for its indicators (a start year and an end window), but steps is {steps}; raise steps (--steps)");
+    }
+
     /// <summary>
     /// Every indicator of <see cref="IndicatorCatalog"/> the run has (pilot ones only with pilots and a switch inside
     /// the horizon), in the catalog's order. The one computation behind every surface that shows them.

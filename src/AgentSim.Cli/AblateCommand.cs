@@ -52,9 +52,8 @@ internal static class AblateCommand
         }
         int replicates = options.Replicates ?? CompareCommand.DefaultReplicates;
         string output = options.Out ?? Path.Combine("runs", "ablation");
-        CompareCommand.PrepareOutput(output, options.Force);
-
-        var rows = new List<(string Label, string Scenario, ReplicateStatistic Stat, bool Paired)>();
+        // Every variant is loaded and checked before the first run: a bad one found after hours of runs wastes them.
+        var variants = new List<(string Label, List<ScenarioSpec> Scenarios)>();
         foreach (var (key, label) in Mechanisms)
         {
             var scenarios = new List<ScenarioSpec>();
@@ -66,10 +65,18 @@ internal static class AblateCommand
                 options.ApplyTo(config);
                 var provinces = ProvinceData.Load(Path.Combine(directory, config.Provinces.DataFile));
                 Simulation.ValidateInputs(config, provinces);
+                Indicators.EnsureHorizon(config.Steps, "ablate");
                 int concurrent = Math.Min(options.Parallel > 0 ? options.Parallel : Environment.ProcessorCount, options.ConfigPaths.Count * replicates);
                 AgentSim.Output.Runs.RunWriter.EnsureMemory(config, provinces.Count, concurrent);
                 scenarios.Add(new ScenarioSpec(config.Name, path, config, provinces));
             }
+            variants.Add((label, scenarios));
+        }
+        CompareCommand.PrepareOutput(output, options.Force);
+
+        var rows = new List<(string Label, string Scenario, ReplicateStatistic Stat, bool Paired)>();
+        foreach (var (label, scenarios) in variants)
+        {
             stdout.WriteLine($"{label}: {scenarios.Count} scenarios x {replicates} replicates");
             var result = Experiments.Compare(scenarios, replicates, new ExperimentOptions { Parallel = options.Parallel }, null, ct);
             foreach (var s in result.Scenarios)

@@ -107,6 +107,11 @@ public static class CliApp
             stderr.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
         }
+        catch (Exception ex) when (AgentSim.Output.EnvironmentErrors.Describe(ex) is { } sentence)
+        {
+            stderr.WriteLine($"error: {sentence}");
+            return ExitCodes.BadInput;
+        }
         catch (Exception ex)
         {
             stderr.WriteLine($"error: unexpected failure ({ex.GetType().Name}): {ex.Message}");
@@ -144,7 +149,7 @@ public static class CliApp
 
     /// <summary>Exceptions that mean the user's input is wrong (exit code 2, message only, no stack trace).</summary>
     private static bool IsUserError(Exception ex) => ex is UsageException or ConfigException or InputException or OutputException
-        or AgentSim.Analysis.Sweeps.SweepException or CheckpointException or MemoryLimitException;
+        or AgentSim.Analysis.Sweeps.SweepException or CheckpointException or MemoryLimitException or UserFileException;
 
     private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {

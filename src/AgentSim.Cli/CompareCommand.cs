@@ -29,6 +29,7 @@ internal static class CompareCommand
             options.ApplyTo(config);
             var provinces = ProvinceData.Load(Path.Combine(directory, config.Provinces.DataFile));
             Simulation.ValidateInputs(config, provinces);
+            Indicators.EnsureHorizon(config.Steps, "compare");
             scenarios.Add(new ScenarioSpec(config.Name, path, config, provinces));
         }
         string output = options.Out ?? Path.Combine("runs", "compare-" + string.Join("-", scenarios.Select(s => s.Name)));
@@ -106,7 +107,7 @@ internal static class CompareCommand
     {
         string full = Path.GetFullPath(output);
         if (File.Exists(full)) throw new AgentSim.Output.Runs.OutputException($"output path '{output}' is a file, not a directory");
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !force)
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any(e => !AgentSim.Output.Runs.FolderLock.IsLockFile(e)) && !force)
             throw new AgentSim.Output.Runs.OutputException($"output directory '{output}' is not empty; choose another directory or replace it (--force)");
         Directory.CreateDirectory(full);
     }

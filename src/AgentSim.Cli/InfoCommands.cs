@@ -83,7 +83,17 @@ internal static class InfoCommands
         int width = files.Max(f => Path.GetFileName(f).Length);
         foreach (var file in files)
         {
-            var lines = Wrap(FirstSentence(File.ReadLines(file)), Math.Max(40, 110 - width - 2));
+            // A '*.yaml' that is a pipe or device would block or never end: listed, not read.
+            string description;
+            try
+            {
+                description = FirstSentence(UserFile.ReadUtf8(file, UserFile.MaxConfigBytes).Split('\n'));
+            }
+            catch (UserFileException ex)
+            {
+                description = $"(skipped: {ex.Message})";
+            }
+            var lines = Wrap(description, Math.Max(40, 110 - width - 2));
             stdout.WriteLine($"{Path.GetFileName(file).PadRight(width)}  {lines[0]}");
             foreach (var more in lines.Skip(1)) stdout.WriteLine($"{new string(' ', width)}  {more}");
         }

@@ -26,9 +26,13 @@ internal static class RunCommand
         AgentSim.Model.Simulation.ValidateInputs(config, provinces);
         if (options.Replicates is > 1)
         {
+            Indicators.EnsureHorizon(config.Steps, "run --replicates");
+            using var replicatesLock = FolderLock.Acquire(options.OutputDirectory);
             return CompareCommand.RunReplicates(options, new ScenarioSpec(config.Name, options.ConfigPath, config, provinces), stdout, ct);
         }
         RunWriter.EnsureMemory(config, provinces.Count);
+        // Held until the report is written: a second run, resume or --force into this folder is refused meanwhile.
+        using var folderLock = FolderLock.Acquire(options.OutputDirectory);
         if (options.Resume && Interrupted(options.OutputDirectory) is { } status)
         {
             if (status == Manifest.StatusComplete)
@@ -82,6 +86,8 @@ internal static class RunCommand
             stdout.Write(Usage.Resume);
             return ExitCodes.Success;
         }
+        // A missing folder is not created by locking it: ResumeAsync reports it.
+        using var folderLock = Directory.Exists(options.Directory) ? FolderLock.Acquire(options.Directory) : null;
         if (Interrupted(options.Directory) == Manifest.StatusComplete)
         {
             stdout.WriteLine($"the run in {options.Directory} is already complete; nothing to resume");

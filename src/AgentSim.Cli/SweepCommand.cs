@@ -44,7 +44,10 @@ internal static class SweepCommand
     /// <summary><c>sweep CONFIG</c>: plans (or resumes) and runs every run here, then writes summary.parquet.</summary>
     private static int Local(SweepOptions options, TextWriter stdout, CancellationToken ct)
     {
-        var (directory, resumed) = MakePlan(options, ct);
+        // Two local sweeps into one folder would run every run twice; 'sweep run' tasks share a folder by design
+        // (a run done twice is published once) and take no lock.
+        var (directory, resumed) = MakePlan(options, ct, lockFolder: true, out var folderLock);
+        using var held = folderLock;
         var plan = directory.Plan;
         var before = directory.Scan().Complete.Count;
         stdout.WriteLine(Describe(plan, options.Target));
@@ -82,7 +85,7 @@ internal static class SweepCommand
     /// <summary><c>sweep plan CONFIG --out DIR</c>: writes the run table for a cluster.</summary>
     private static int Plan(SweepOptions options, TextWriter stdout, CancellationToken ct)
     {
-        var (directory, resumed) = MakePlan(options, ct);
+        var (directory, resumed) = MakePlan(options, ct, lockFolder: false, out _);
         var plan = directory.Plan;
         stdout.WriteLine(Describe(plan, options.Target));
         stdout.WriteLine(resumed
@@ -207,7 +210,17 @@ internal static class SweepCommand
             if (job is not null)
             {
                 var tasks = SweepShards.TasksOf(scan.Missing, job.Tasks);
-                stdout.WriteLine($"resubmit: sbatch --array={SweepShards.ArraySpec(tasks)} {job.Script}");
+                var script = Path.Combine(SlurmJob.Folder(directory), SlurmJob.ScriptFile);
+                if (!string.Equals(Path.GetFullPath(job.Script), script, StringComparison.Ordinal) || !File.Exists(script))
+                {
+                    // The folder was moved (or copied): the old script runs the old path. Rewritten for this one.
+                    Output.AtomicFile.WriteAllTextAsync(script, job.ScriptText(directory), ct).GetAwaiter().GetResult();
+                    if (!OperatingSystem.IsWindows())
+                        File.SetUnixFileMode(script, File.GetUnixFileMode(script) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute);
+                    stdout.WriteLine($"note: the sweep was made in {Path.GetDirectoryName(Path.GetDirectoryName(job.Script))}; its Slurm script is rewritten for {directory.Root}");
+                }
+                var shown = script.Any(c => char.IsWhiteSpace(c) || "'\"$`\\;&|<>()*?!".Contains(c)) ? SlurmJob.Quote(script) : script;
+                stdout.WriteLine($"resubmit: sbatch --array={SweepShards.ArraySpec(tasks)} {shown}");
             }
             else
             {
@@ -220,15 +233,42 @@ internal static class SweepCommand
         return scan.Missing.Count == 0 ? ExitCodes.Success : ExitCodes.Incomplete;
     }
 
-    private static (SweepDirectory Directory, bool Resumed) MakePlan(SweepOptions options, CancellationToken ct)
+    private static (SweepDirectory Directory, bool Resumed) MakePlan(SweepOptions options, CancellationToken ct, bool lockFolder,
+        out Output.Runs.FolderLock? folderLock)
     {
         var overrides = options.Overrides();
         var loaded = ConfigLoader.Load(options.Target, overrides);
         var plan = SweepPlanner.Plan(loaded, options.Target, overrides, options.IndependentStreams);
-        // The provinces data is checked once here rather than failing every run.
+        // The provinces data is checked once here rather than failing every run, and so is every point against it
+        // (a value naming an unknown province, a data file swept over): before the first run starts, not when that run does.
         var provinces = Model.State.ProvinceData.Load(loaded.ResolvePath(loaded.Config.Provinces.DataFile));
         Model.Simulation.ValidateInputs(loaded.Config, provinces);
-        return SweepDirectory.CreateOrResumeAsync(options.OutputDirectory, plan, ct).GetAwaiter().GetResult();
+        var data = new Dictionary<string, IReadOnlyList<Model.State.ProvinceRow>>(StringComparer.Ordinal);
+        foreach (var first in plan.Runs.GroupBy(r => r.Point).Select(g => g.First()))
+        {
+            try
+            {
+                var point = SweepPlanner.LoadPoint(plan, first);
+                var file = point.ResolvePath(point.Config.Provinces.DataFile);
+                if (!data.TryGetValue(file, out var rows))
+                    data[file] = rows = Model.State.ProvinceData.Load(file);
+                Model.Simulation.ValidateInputs(point.Config, rows);
+            }
+            catch (Model.State.InputException ex)
+            {
+                throw new SweepException($"sweep point {string.Join(", ", plan.Columns.Select((c, i) => $"{c.Name}={first.Labels[i]}"))}: {ex.Message}");
+            }
+        }
+        folderLock = lockFolder ? Output.Runs.FolderLock.Acquire(options.OutputDirectory) : null;
+        try
+        {
+            return SweepDirectory.CreateOrResumeAsync(options.OutputDirectory, plan, ct).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            folderLock?.Dispose();
+            throw;
+        }
     }
 
     private static string Describe(SweepPlan plan, string source)

@@ -73,7 +73,8 @@ public static class ConfigLoader
         var node = YamlReader.Read(text, display, null)
             ?? throw new ConfigException("file is empty (no keys; only comments or blank lines)", display);
         if (node is not MappingNode mapping)
-            throw node.Origin.Error($"the top level must be a mapping of keys (e.g. 'steps: 80'), got {node.Describe()}",
+            // The kind only, never the text: a wrong path (an 'extends' naming a secrets file) must not be echoed.
+            throw node.Origin.Error($"the top level must be a mapping of keys (e.g. 'steps: 80'), got {(node is ScalarNode ? "plain text" : node.Describe())}",
                 null, display);
 
         if (chain.Count > 1)
@@ -125,7 +126,10 @@ public static class ConfigLoader
         }
     }
 
-    /// <summary>Reads a file with a size limit. <paramref name="extendsValue"/> locates the error when it is a base file.</summary>
+    /// <summary>
+    /// Reads a config or base file: a regular file only, capped while reading, strict UTF-8 (<see cref="UserFile"/>).
+    /// <paramref name="extendsValue"/> locates the error when it is a base file.
+    /// </summary>
     private static string ReadFile(string fullPath, string display, ScalarNode? extendsValue)
     {
         ConfigException Fail(string problem) => extendsValue is null
@@ -133,20 +137,14 @@ public static class ConfigLoader
             : extendsValue.Origin.Error($"{ExtendsKey}: base file '{extendsValue.Value}' {problem} (looked for {fullPath})",
                 ExtendsKey, display);
 
-        if (Directory.Exists(fullPath))
-            throw Fail("is a directory, not a config file");
-        var info = new FileInfo(fullPath);
-        if (!info.Exists)
-            throw Fail(extendsValue is null ? $"config file not found (looked for {fullPath})" : "not found");
-        if (info.Length > YamlReader.MaxBytes)
-            throw Fail($"is larger than the {YamlReader.MaxBytes / (1024 * 1024)} MB limit for a config file");
         try
         {
-            return File.ReadAllText(fullPath);
+            return UserFile.ReadUtf8(fullPath, YamlReader.MaxBytes);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (UserFileException ex)
         {
-            throw Fail($"cannot be read: {ex.Message}");
+            throw Fail(ex.Message == "not found" && extendsValue is null ? $"config file not found (looked for {fullPath})"
+                : ex.Message.StartsWith("is larger", StringComparison.Ordinal) ? $"{ex.Message} for a config file" : ex.Message);
         }
     }
 

@@ -19,7 +19,31 @@ internal static partial class ConfigRules
             .Concat(Levers(config.Levers))
             .Concat(Households(config.Households))
             .Concat(Incentives(config.Incentives))
-            .Concat(SectionRules(config, config, ""));
+            .Concat(SectionRules(config, config, ""))
+            .Concat(Horizon(config));
+
+    /// <summary>
+    /// Events must fall inside the recorded quarters: a pilot switch, tariff or trade-in that starts at or after
+    /// <c>steps</c> never happens, and a run that silently omits the experiment it was configured for is worse than
+    /// a refusal. Checked last, so a wrong name in the same section is reported first.
+    /// </summary>
+    private static IEnumerable<Problem> Horizon(SimulationConfig config)
+    {
+        var steps = config.Steps;
+        var last = $"the run's last quarter is {steps - 1} (steps: {steps})";
+        if (config.Incentives.PilotProvinces.Count > 0 && config.Incentives.SwitchStep >= steps)
+            yield return new("incentives.switch_step", $"the pilots switch at step {config.Incentives.SwitchStep}, after the horizon: {last}; lower switch_step or raise steps");
+        for (var i = 0; i < config.Tariffs.Count; i++)
+        {
+            if (config.Tariffs[i].FromStep >= steps)
+                yield return new($"tariffs[{i}].from_step", $"the tariff starts at step {config.Tariffs[i].FromStep}, after the horizon: {last}; lower from_step or raise steps");
+        }
+        for (var i = 0; i < config.TradeIn.Count; i++)
+        {
+            if (config.TradeIn[i].FromStep >= steps)
+                yield return new($"trade_in[{i}].from_step", $"the programme starts at step {config.TradeIn[i].FromStep}, after the horizon: {last}; lower from_step or raise steps");
+        }
+    }
 
     /// <summary>
     /// The scenario name becomes part of output folder names (compare's default folder, scenario=NAME partitions), so
@@ -102,6 +126,17 @@ internal static partial class ConfigRules
                 yield return new($"{path}.min", $"min ({N(bounds.Min)}) is greater than max ({N(bounds.Max)})");
             else if (bounds.Initial < bounds.Min || bounds.Initial > bounds.Max)
                 yield return new($"{path}.initial", $"initial ({N(bounds.Initial)}) is outside min..max ({N(bounds.Min)}..{N(bounds.Max)})");
+        }
+        // These levers are shares (of capex, revenue, programme spending; a willingness to rescue): outside [0, 1] the
+        // accounts still balance but mean nothing (a welfare share of 10 put consumption at 277% of GDP).
+        foreach (var (key, bounds) in new[] { ("capex_subsidy", levers.CapexSubsidy), ("production_subsidy", levers.ProductionSubsidy),
+                     ("welfare_share", levers.WelfareShare), ("bailout_propensity", levers.BailoutPropensity) })
+        {
+            foreach (var (end, value) in new[] { ("min", bounds.Min), ("max", bounds.Max), ("initial", bounds.Initial) })
+            {
+                if (value < 0 || value > 1)
+                    yield return new($"levers.{key}.{end}", $"{N(value)} is not a share: it must be between 0 and 1");
+            }
         }
         var capex = levers.CapexSubsidy;
         if (capex.Min <= capex.Max

@@ -281,7 +281,7 @@ public sealed class EntryExitConfig
     [Param("Entry response to the province's capex subsidy for the industry.", Min = 0, Max = 100)]
     public double EntrySubsidySensitivity { get; set; } = 8;
 
-    [Param("Capacity of an entrant relative to the mean firm of its industry (the mean is well above the median under the Pareto size distribution).", Unit = "fraction", Min = 0.01, Max = 10)]
+    [Param("Capacity of an entrant relative to the mean firm of its industry (the mean is well above the median under the Pareto size distribution); above 5 the default horizon stops on the sector-balance check (at 10 in quarter 69).", Unit = "fraction", Min = 0.01, Max = 5)]
     public double EntrantRelativeSize { get; set; } = 0.25;
 
     [Param("Share of an entrant's capex financed by its owners' equity (the rest is a bank loan).", Unit = "fraction", Min = 0, Max = 1)]
@@ -326,7 +326,7 @@ public sealed class HouseholdsConfig
     [Param("Safety-net index built per unit of welfare transfers relative to household income, per quarter.", Min = 0, Max = 100)]
     public double SafetyNetBuildRate { get; set; } = 0.07;
 
-    [Param("Share of the safety-net index that erodes each quarter.", Unit = "fraction per quarter", Min = 0, Max = 1)]
+    [Param("Share of the safety-net index that erodes each quarter; at 0 the index never settles and overflows in the first burn-in quarter.", Unit = "fraction per quarter", Min = 0.001, Max = 1)]
     public double SafetyNetDecay { get; set; } = 0.03;
 
     [Param("Share of disposable income spent on housing (bought from construction).", Unit = "fraction", Min = 0, Max = 0.5)]
@@ -387,7 +387,7 @@ public sealed class GovernmentConfig
     [Param("Share of firms' capex paid to the province for land (land finance).", Unit = "fraction", Min = 0, Max = 0.5)]
     public double LandShareOfCapex { get; set; } = 0.1;
 
-    [Param("Central transfers to each province as a share of its previous-quarter GDP.", Unit = "fraction", Min = 0, Max = 1)]
+    [Param("Central transfers to each province as a share of its previous-quarter GDP (above 0.4 the transfers feed back into GDP and growth explodes: +62% a year at 0.6).", Unit = "fraction", Min = 0, Max = 0.4)]
     public double CentralTransferRate { get; set; } = 0.26;
 
     [Param("Share of the province's programme spending (after subsidies, bailouts and interest) that is government consumption; welfare takes its lever share, the rest is infrastructure.", Unit = "fraction", Min = 0, Max = 1)]
@@ -396,10 +396,10 @@ public sealed class GovernmentConfig
     [Param("Deficit the province may run, as a share of its revenue.", Unit = "fraction", Min = 0, Max = 2)]
     public double AllowedDeficitShare { get; set; } = 0.03;
 
-    [Param("Lowest programme spending kept when committed spending exceeds the budget, as a share of revenue.", Unit = "fraction", Min = 0, Max = 2)]
+    [Param("Lowest programme spending kept when committed spending exceeds the budget, as a share of revenue (at 2 the default horizon stopped on the sector-balance check in quarter 58).", Unit = "fraction", Min = 0, Max = 1)]
     public double MinProgrammeShare { get; set; } = 0.6;
 
-    [Param("Interest rate on local debt at zero debt.", Unit = "fraction per quarter", Min = 0, Max = 0.2)]
+    [Param("Interest rate on local debt at zero debt (above 0.05 the default horizon stops on the sector-balance check: at 0.1 in quarter 54).", Unit = "fraction per quarter", Min = 0, Max = 0.05)]
     public double LocalDebtRate { get; set; } = 0.008;
 
     [Param("Rise of the local debt rate per unit of debt to annual GDP.", Unit = "fraction per quarter", Min = 0, Max = 0.2)]
@@ -411,7 +411,7 @@ public sealed class GovernmentConfig
     [Param("Local debt to annual GDP above which the province grants no more bailouts.", Unit = "fraction", Min = 0, Max = 10)]
     public double MaxDebtRatioForBailouts { get; set; } = 0.6;
 
-    [Param("Initial local debt as a share of annual GDP.", Unit = "fraction", Min = 0, Max = 5)]
+    [Param("Initial local debt as a share of annual GDP (above 1.5 the default horizon stops on the sector-balance check: at 2 in quarter 61).", Unit = "fraction", Min = 0, Max = 1.5)]
     public double InitialLocalDebtRatio { get; set; } = 0.3;
 
     [Param("Share of capex subsidies for strategic industries paid by the central government.", Unit = "fraction", Min = 0, Max = 1)]
@@ -485,7 +485,7 @@ public sealed class LeverBounds
 
 public sealed class LeversConfig
 {
-    [Param("Capex subsidy rate (share of a firm's capex paid by the province) for each industry; strategic industries start at strategic_initial.")]
+    [Param("Capex subsidy rate (share of a firm's capex paid by the province) for each industry; strategic industries start at strategic_initial. A share: min, max and initial in [0, 1].")]
     public LeverBounds CapexSubsidy { get; set; } = new(0, 0.4, 0.02);
 
     [Param("Starting capex subsidy rate for strategic industries.", Unit = "fraction", Min = 0, Max = 1)]
@@ -494,13 +494,13 @@ public sealed class LeversConfig
     [Param("Central cap on the capex subsidy rate a province may give an industry that is not on the strategic list (capacity controls on non-priority and overcapacity sectors, e.g. State Council Doc. 41, 2013); the lever's max applies if lower.", Unit = "fraction", Min = 0, Max = 1)]
     public double NonStrategicCapexSubsidyCap { get; set; } = 0.12;
 
-    [Param("Production subsidy rate (share of revenue paid to local firms); positive values put firms under employment pressure.")]
+    [Param("Production subsidy rate (share of revenue paid to local firms); positive values put firms under employment pressure. A share: min, max and initial in [0, 1].")]
     public LeverBounds ProductionSubsidy { get; set; } = new(0, 0.08, 0.0);
 
-    [Param("Bailout propensity: willingness to rescue a failing firm, weighted by its employment.")]
+    [Param("Bailout propensity: willingness to rescue a failing firm, weighted by its employment. A share: min, max and initial in [0, 1].")]
     public LeverBounds BailoutPropensity { get; set; } = new(0, 1, 0.4);
 
-    [Param("Welfare share of programme spending (transfers to households).")]
+    [Param("Welfare share of programme spending (transfers to households). A share: min, max and initial in [0, 1].")]
     public LeverBounds WelfareShare { get; set; } = new(0.05, 0.5, 0.16);
 
     [Param("Credit easing: pressure on local banks to lend, raising investment and firms' leverage limit.")]

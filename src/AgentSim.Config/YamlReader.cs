@@ -15,7 +15,7 @@ namespace AgentSim.Config;
 internal static partial class YamlReader
 {
     public const int MaxDepth = 64;
-    public const long MaxBytes = 10 * 1024 * 1024;
+    public const long MaxBytes = UserFile.MaxConfigBytes;
 
     /// <summary>Reads one document. Returns null when it has no content (empty file, only comments, bare "---").</summary>
     public static Node? Read(string text, string? file, string? overrideText)

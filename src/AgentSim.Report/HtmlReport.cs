@@ -18,7 +18,11 @@ public static class HtmlReport
         IReadOnlyList<HeadlineRow> Headlines,
         SweepData? Sweep,
         IReadOnlyDictionary<string, string> Manifest,
-        Frame? Signature = null);
+        Frame? Signature = null)
+    {
+        /// <summary>Problems a reader must see before any chart (a run that stopped on an invariant), one sentence each.</summary>
+        public IReadOnlyList<string> Warnings { get; init; } = [];
+    }
 
     private const string Style =
         """
@@ -27,6 +31,7 @@ public static class HtmlReport
         h2 { font-size: 1.3em; margin-top: 1.8em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
         .meta { color: #555; font-size: 0.92em; }
         .table-wrap { max-width: 100%; overflow-x: auto; }
+        .warning { background: #fdecea; border: 1px solid #c62828; color: #8e0000; padding: 8px 12px; font-weight: bold; }
         table { border-collapse: collapse; font-size: 0.92em; margin: 0.6em 0; }
         th, td { border: 1px solid #ccc; padding: 4px 10px; text-align: right; overflow-wrap: anywhere; }
         th:first-child, td:first-child, th.text, td.text { text-align: left; }
@@ -55,6 +60,7 @@ public static class HtmlReport
         html.Append("<link rel=\"icon\" href=\"data:,\">\n");
         html.Append($"<title>{E(title)}</title>\n<style>\n{Style}</style>\n</head>\n<body>\n");
         html.Append($"<h1>{E(title)}</h1>\n");
+        foreach (var warning in c.Warnings) html.Append($"<p class=\"warning\" role=\"alert\">{E(warning)}</p>\n");
         html.Append($"<p class=\"meta\">{E(Meta(c))}</p>\n");
 
         html.Append("<h2 id=\"headlines\">Headline indicators</h2>\n");

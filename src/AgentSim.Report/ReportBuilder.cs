@@ -44,6 +44,8 @@ public static class ReportBuilder
         var clock = Stopwatch.StartNew();
         var layout = ReportLayout.Discover(options.Inputs);
         string output = Path.GetFullPath(options.OutputDirectory ?? DefaultOutput(options.Inputs));
+        // Checked before any table is read: a file in the way would otherwise surface as an IOException at the end.
+        if (File.Exists(output)) throw new ReportException($"report output '{options.OutputDirectory ?? output}' is a file, not a directory; choose a directory with --out");
         log?.Invoke(Describe(layout));
 
         var groups = Load(layout, log, clock, ct);
@@ -92,19 +94,66 @@ public static class ReportBuilder
         RemoveStaleCharts(output, charts);
         foreach (var chart in charts)
         {
-            File.WriteAllBytes(Path.Combine(output, chart.FileName), chart.Png);
-            File.WriteAllBytes(Path.Combine(output, chart.SvgFileName), chart.Svg);
+            WriteAtomically(Path.Combine(output, chart.FileName), chart.Png);
+            WriteAtomically(Path.Combine(output, chart.SvgFileName), chart.Svg);
         }
         var signature = layout.SignatureFile is { } file
             ? Frame.Query($"SELECT * FROM read_parquet({Frame.Literal(file)}, file_row_number = true) ORDER BY file_row_number")
             : null;
-        string html = HtmlReport.Write(new HtmlReport.Content(layout, groups, charts, headlines, sweep, Manifest(groups[0].First.Directory), signature));
+        string html = HtmlReport.Write(new HtmlReport.Content(layout, groups, charts, headlines, sweep, Manifest(groups[0].First.Directory), signature)
+        {
+            Warnings = StoppedRuns(layout),
+        });
         string htmlPath = Path.Combine(output, HtmlFileName);
-        string temp = htmlPath + ".tmp";
-        File.WriteAllText(temp, html);
-        File.Move(temp, htmlPath, overwrite: true);
+        WriteAtomically(htmlPath, System.Text.Encoding.UTF8.GetBytes(html));
         log?.Invoke(Inv($"wrote {charts.Count} chart{(charts.Count == 1 ? "" : "s")} (PNG and SVG each) and report.html in {clock.Elapsed.TotalSeconds:F1} s"));
         return new ReportResult(output, htmlPath, charts, layout, headlines);
+    }
+
+    /// <summary>
+    /// Writes a temporary file in the same folder, fsyncs it and renames it over <paramref name="path"/>: a full disk or a
+    /// kill leaves the previous file or none, never a truncated PNG or page under the final name.
+    /// </summary>
+    internal static void WriteAtomically(string path, byte[] bytes)
+    {
+        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temp); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One sentence per run whose manifest records an error (a broken invariant): its tables stop at the quarter before,
+    /// which every chart would otherwise show as if the run had simply ended there.
+    /// </summary>
+    private static List<string> StoppedRuns(ReportLayout layout)
+    {
+        var warnings = new List<string>();
+        foreach (var run in layout.Groups.SelectMany(g => g.Runs))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Path, "manifest.json")));
+                if (doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String
+                    && !string.IsNullOrWhiteSpace(error.GetString()))
+                    warnings.Add($"The run in {run.Path} did not finish: {error.GetString()}. Its tables and these charts stop at the last quarter before it.");
+            }
+            catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return warnings;
     }
 
     /// <summary>Charts a previous report wrote that this one does not (e.g. the pilot chart of an earlier pilot run).</summary>

@@ -104,7 +104,10 @@ public sealed class ReportLayout
             string signature = System.IO.Path.Combine(single, "signature.parquet");
             return new ReportLayout
             {
-                Kind = ReportKind.Comparison, Groups = groups, Inputs = inputs, SummaryFile = summary,
+                Kind = ReportKind.Comparison,
+                Groups = groups,
+                Inputs = inputs,
+                SummaryFile = summary,
                 SignatureFile = File.Exists(signature) ? signature : null,
             };
         }

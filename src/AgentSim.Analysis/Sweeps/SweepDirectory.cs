@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AgentSim.Output;
+using AgentSim.Output.Runs;
 
 namespace AgentSim.Analysis.Sweeps;
 
@@ -33,6 +34,12 @@ public sealed class SweepRunRecord
     public string Host { get; init; } = "";
 
     public DateTimeOffset FinishedUtc { get; init; }
+
+    /// <summary>
+    /// Size in bytes of each table file (by file name) when the run was published; a run whose tables no longer have
+    /// these sizes (truncated, replaced) is not complete. Absent in records written before it was added.
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? TableBytes { get; init; }
 
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
@@ -124,7 +131,7 @@ public sealed class SweepDirectory
                 throw new SweepException($"'{root}' holds another sweep ({differences}); choose another --out, or delete the directory to start again");
             return (new SweepDirectory(full, existing), true);
         }
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any(e => !FolderLock.IsLockFile(e)))
             throw new SweepException($"output directory '{root}' is not empty and holds no sweep plan; choose another --out");
         Directory.CreateDirectory(full);
         var directory = new SweepDirectory(full, plan);
@@ -160,12 +167,40 @@ public sealed class SweepDirectory
         try
         {
             var manifest = RunManifest.Deserialize(File.ReadAllText(Path.Combine(directory, RunManifest.FileName)));
-            return manifest.Status == Manifest.StatusComplete;
+            return manifest.Status == Manifest.StatusComplete && TablesIntact(directory, manifest, record);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Every table the manifest lists is there, has the size recorded at publish time, and starts and ends with Parquet's
+    /// magic (the footer is written last, so a truncated file loses it). Cheap enough for every run of a large sweep,
+    /// unlike a checksum, and it catches what happens to finished files: truncation, a partial copy, a replaced file.
+    /// </summary>
+    public static bool TablesIntact(string directory, Manifest manifest, SweepRunRecord record)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        foreach (var file in manifest.Files.Values)
+        {
+            var path = Path.Combine(directory, file);
+            var info = new FileInfo(path);
+            if (!info.Exists || info.Length < 12)
+                return false;
+            if (record.TableBytes is { } sizes && (!sizes.TryGetValue(file, out var size) || size != info.Length))
+                return false;
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            stream.ReadExactly(magic);
+            if (!magic.SequenceEqual("PAR1"u8))
+                return false;
+            stream.Seek(-4, SeekOrigin.End);
+            stream.ReadExactly(magic);
+            if (!magic.SequenceEqual("PAR1"u8))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>The run record in <paramref name="directory"/>, or null when it is missing or unreadable.</summary>

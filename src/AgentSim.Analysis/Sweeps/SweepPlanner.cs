@@ -15,6 +15,9 @@ namespace AgentSim.Analysis.Sweeps;
 /// </summary>
 public static partial class SweepPlanner
 {
+    /// <summary>Most runs in one plan: its run table is held in memory and written as one file.</summary>
+    public const int MaxRuns = 1_000_000;
+
     /// <summary>Hex digits of the SHA-256 kept as the run id: 48 bits, unique among millions of runs.</summary>
     public const int RunIdLength = 12;
 
@@ -33,6 +36,23 @@ public static partial class SweepPlanner
         var sweep = loaded.Sweep ?? throw new SweepException(
             $"{configPath} has no 'sweep:' section; add one (see docs/experiments.md) or use 'agentsim run' for a single run");
         var config = sweep.Config;
+        // Counted before any value is checked or the grid is built: a product of value counts can pass int.MaxValue
+        // (and memory, and hours of checking) long before.
+        var planned = System.Numerics.BigInteger.One * config.Replicates;
+        for (var i = 0; i < config.Parameters.Count; i++)
+        {
+            planned *= sweep.Kinds[i] switch
+            {
+                SweepParameterKind.Values => Math.Max(1, config.Parameters[i].Values.Count),
+                SweepParameterKind.Range => Math.Max(1, config.Parameters[i].Steps),
+                _ => 1,
+            };
+        }
+        if (sweep.Kinds.Any(k => k is not SweepParameterKind.Values and not SweepParameterKind.Range))
+            planned *= Math.Max(1, config.LatinHypercube.Points);
+        if (planned > MaxRuns)
+            throw loaded.Error(SweepConfig.Key,
+                $"the sweep has {planned:N0} runs (every combination of the values times the replicates), more than the {MaxRuns:N0} a plan may hold; use fewer values or latin_hypercube sampling");
         var columns = new List<SweepColumn>();
         var grid = new List<IReadOnlyList<(string Value, string Label)>>();
         var sampled = new List<int>();

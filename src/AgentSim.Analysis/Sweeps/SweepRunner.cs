@@ -154,6 +154,12 @@ public sealed class SweepRunner
             SweepDirectory.TryDeleteDirectory(temp);
             throw;
         }
+        catch (Exception ex) when (EnvironmentErrors.Describe(ex) is not null)
+        {
+            // A full or read-only disk fails every run alike: the batch stops (exit 2) instead of recording each failure.
+            SweepDirectory.TryDeleteDirectory(temp);
+            throw;
+        }
         catch (Exception ex)
         {
             SweepDirectory.TryDeleteDirectory(temp);
@@ -211,6 +217,7 @@ public sealed class SweepRunner
             Indicators = SweepIndicators.Compute(series),
             Host = SweepDirectory.HostName,
             FinishedUtc = DateTimeOffset.UtcNow,
+            TableBytes = result.Files.Values.ToDictionary(f => Path.GetFileName(f)!, f => new FileInfo(f).Length, StringComparer.Ordinal),
         };
         await AtomicFile.WriteAllTextAsync(Path.Combine(temp, SweepRunRecord.FileName),
             System.Text.Json.JsonSerializer.Serialize(record, SweepRunRecord.JsonOptions) + "\n", ct).ConfigureAwait(false);

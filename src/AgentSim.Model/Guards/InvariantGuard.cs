@@ -39,6 +39,9 @@ public sealed class InvariantGuard
     };
 
     private readonly Simulation _sim;
+    private readonly long _memoryLimit;
+    private readonly int _initialSlots;
+    private int _checkedSlots;
 
     public InvariantGuard(Simulation simulation, int firmChecksEvery = 1)
     {
@@ -46,6 +49,9 @@ public sealed class InvariantGuard
         ArgumentOutOfRangeException.ThrowIfNegative(firmChecksEvery);
         _sim = simulation;
         FirmChecksEvery = firmChecksEvery;
+        // Taken once, in the caller's flow (a test's override applies to its own runs only).
+        _memoryLimit = MemoryEstimate.AvailableBytes();
+        _initialSlots = simulation.Firms.Capacity.Length;
     }
 
     /// <summary>Quarters between passes over the firms (1 = every quarter, 0 = never). The aggregate checks run every quarter.</summary>
@@ -62,6 +68,26 @@ public sealed class InvariantGuard
         CheckIndustries(quarter);
         CheckProvinces(quarter);
         CheckNation(quarter);
+        CheckMemory(quarter);
+    }
+
+    /// <summary>
+    /// Stops the run while the quarters so far can still be written when the next growth of the firm arrays would not
+    /// fit in memory: entry parameters inside their ranges can multiply the firms many times over (100,000 became
+    /// 6.5 million), and running out of memory would lose every table. Costs two comparisons unless the arrays grew.
+    /// </summary>
+    private void CheckMemory(int quarter)
+    {
+        int slots = _sim.Firms.Capacity.Length;
+        if (slots <= _checkedSlots)
+            return;
+        long needed = MemoryEstimate.NextGrowthBytes(_sim.Config, _sim.Provinces.Count, slots);
+        if (needed > _memoryLimit)
+        {
+            throw new InvariantViolationException(quarter, "distress and entry", string.Create(CultureInfo.InvariantCulture,
+                $"memory guard in quarter {quarter}{(quarter < 0 ? " (burn-in)" : "")}: entry has grown the firm arrays from {_initialSlots:N0} to {slots:N0} slots ({_sim.Firms.Count:N0} firms), and their next growth would need about {MemoryEstimate.Gb(needed)} with {MemoryEstimate.Gb(_memoryLimit)} available; the run stops here (lower the entry_exit.* entry rates, use fewer firms, or give it more memory)"));
+        }
+        _checkedSlots = slots;
     }
 
     private void CheckFirms(int quarter)

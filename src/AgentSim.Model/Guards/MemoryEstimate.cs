@@ -64,6 +64,21 @@ public static class MemoryEstimate
         return state + growth + officials;
     }
 
+    /// <summary>
+    /// Bytes the run will need once its firm arrays grow from <paramref name="slots"/> by the engine's next step (a
+    /// quarter more), for the memory guard that runs after every quarter: entry can multiply the firms far beyond the
+    /// count checked at the start.
+    /// </summary>
+    public static long NextGrowthBytes(SimulationConfig config, int provinces, long slots)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        int pipelineLength = config.Industries.Count == 0 ? 1 : config.Industries.Max(i => Math.Max(0, i.BuildLag)) + 1;
+        long perSlot = BytesPerFirmSlot(pipelineLength) + sizeof(double);
+        long quarters = (long)Math.Max(0, config.Steps) + Math.Max(0, config.BurnIn) + 1;
+        long officials = quarters * provinces * 2 * sizeof(double);
+        return (slots + slots / 4) * perSlot + officials + RuntimeBytes;
+    }
+
     /// <summary>The memory the process may use: <see cref="LimitVariable"/> if set, else what the GC reports as available (the container's limit or the machine's memory).</summary>
     public static long AvailableBytes()
     {

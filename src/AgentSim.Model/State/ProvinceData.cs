@@ -10,9 +10,18 @@ public static class ProvinceData
 {
     public static IReadOnlyList<ProvinceRow> Load(string path)
     {
-        if (!File.Exists(path))
-            throw new InputException($"{path}: provinces data file not found (set provinces.data_file in the config)");
-        var lines = File.ReadAllLines(path);
+        string text;
+        try
+        {
+            text = AgentSim.Config.UserFile.ReadUtf8(path, AgentSim.Config.UserFile.MaxDataBytes);
+        }
+        catch (AgentSim.Config.UserFileException ex)
+        {
+            throw new InputException(ex.Message == "not found"
+                ? $"{path}: provinces data file not found (set provinces.data_file in the config)"
+                : $"{path}: provinces data file {ex.Message}");
+        }
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         int header = Array.FindIndex(lines, l => !string.IsNullOrWhiteSpace(l) && !l.TrimStart().StartsWith('#'));
         if (header < 0)
             throw new InputException($"{path}: provinces data file is empty");
@@ -20,7 +29,8 @@ public static class ProvinceData
         int Col(string name)
         {
             int i = Array.IndexOf(columns, name);
-            if (i < 0) throw new InputException($"{path}:{header + 1}: missing column '{name}' (columns are: {string.Join(", ", columns)})");
+            // The columns found are not echoed: a wrong path may name a file whose first line is a secret.
+            if (i < 0) throw new InputException($"{path}:{header + 1}: missing column '{name}' (the header needs province, population_million, gdp_cny_trillion, disposable_income_per_capita_cny); is this the provinces data file?");
             return i;
         }
         int cName = Col("province"), cPop = Col("population_million"), cGdp = Col("gdp_cny_trillion"),
@@ -42,6 +52,8 @@ public static class ProvinceData
                     throw new InputException($"{path}:{li + 1}: column '{what}': expected a positive number, got '{s}'");
                 return v;
             }
+            if (f[cName].Trim().Length == 0)
+                throw new InputException($"{path}:{li + 1}: column 'province': the province name is empty");
             bool estimated = cEstimated >= 0 && f[cEstimated].Trim() is "1" or "true" or "yes";
             rows.Add(new ProvinceRow(f[cName].Trim(), Num(cPop, "population_million"), Num(cGdp, "gdp_cny_trillion"),
                 Num(cIncome, "disposable_income_per_capita_cny", allowEmpty: true), estimated));

@@ -135,6 +135,13 @@ public static class RunWriter
             throw new CheckpointException(
                 $"checkpoint '{name}' was written for a different configuration (config SHA-256 {header.ConfigSha256[..Math.Min(12, header.ConfigSha256.Length)]}…, this config {configHash[..12]}…); resume with the config the run was started with, or restart it with --force");
         }
+        if (manifest.Seed != config.Seed)
+        {
+            // The seed shown in the manifest must be the one the run uses; the recorded config (checked against the
+            // checkpoint's hash below) is the truth, so a manifest whose seed disagrees with it was edited.
+            throw new CheckpointException(
+                $"'{manifestPath}' says seed {manifest.Seed}, but the run's recorded config (and its checkpoint) has seed {config.Seed}: the manifest was edited; restore it, or restart the run with --force");
+        }
         var timings = new Timings();
         var phase = Stopwatch.StartNew();
         progress?.Report(new RunProgress(RunPhase.Initialising, step, config.Steps, config.Firms, clock.Elapsed));
@@ -244,6 +251,7 @@ public static class RunWriter
         var lastStep = config.Steps - 1;
         var simulate = new Stopwatch();
         var write = new Stopwatch();
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? diskFailure = null;
         try
         {
             if (s.CheckpointEvery > 0 || tables.Segmented)
@@ -287,9 +295,27 @@ public static class RunWriter
             await KeepWhatWasWrittenAsync(s, ex).ConfigureAwait(false);
             throw;
         }
+        catch (Exception ex) when (EnvironmentErrors.Describe(ex) is { } sentence)
+        {
+            s.Manifest.Error = sentence;
+            diskFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+        }
         finally
         {
             await tables.DisposeAsync().ConfigureAwait(false);
+        }
+        if (diskFailure is not null)
+        {
+            // A full or read-only disk: the manifest says why the run stopped, if there is room to say it once the
+            // tables' temporary files are gone.
+            try
+            {
+                await WriteManifestAsync(Path.Combine(s.Directory, RunManifest.FileName), s.Manifest, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (OutputException)
+            {
+            }
+            diskFailure.Throw();
         }
 
         var manifest = s.Manifest;
@@ -395,6 +421,8 @@ public static class RunWriter
     private static void PrepareParts(string directory, IReadOnlyList<TableSegment> segments, string checkpointName)
     {
         var parts = Path.Combine(directory, RunCheckpoint.DirectoryName, RunCheckpoint.PartsDirectoryName);
+        EnsureNotLink(Path.Combine(directory, RunCheckpoint.DirectoryName), directory);
+        EnsureNotLink(parts, directory);
         var listed = new HashSet<string>(segments.Select(s => s.File), StringComparer.Ordinal);
         foreach (var segment in segments)
         {
@@ -495,7 +523,7 @@ public static class RunWriter
             {
                 throw new OutputException($"output path '{outputDirectory}' is a file, not a directory");
             }
-            if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+            if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any(e => !FolderLock.IsLockFile(e)))
             {
                 if (!force)
                 {
@@ -536,6 +564,9 @@ public static class RunWriter
 
     private static void RemovePreviousRun(string directory)
     {
+        // Checked before anything is deleted, so a refusal leaves the previous run whole.
+        EnsureNotLink(Path.Combine(directory, RunCheckpoint.DirectoryName), directory);
+        EnsureNotLink(Path.Combine(directory, RunCheckpoint.DirectoryName, RunCheckpoint.PartsDirectoryName), directory);
         var names = new List<string> { RunManifest.FileName };
         foreach (var table in TableNames.All)
         {
@@ -552,11 +583,27 @@ public static class RunWriter
         RemoveCheckpoints(directory);
     }
 
+    /// <summary>
+    /// Refuses a folder the run would delete files in when it is a symbolic link: its files are not in the run folder,
+    /// and deleting "the run's files" through it would delete someone else's.
+    /// </summary>
+    private static void EnsureNotLink(string path, string runDirectory)
+    {
+        var info = new DirectoryInfo(path);
+        if (info.Exists && info.LinkTarget is not null)
+        {
+            throw new OutputException(
+                $"'{Path.GetRelativePath(runDirectory, path)}' in '{runDirectory}' is a symbolic link (to {info.LinkTarget}); AgentSim never deletes through a link: remove the link, then rerun");
+        }
+    }
+
     /// <summary>Removes the checkpoints and table parts a run wrote (only those files, then the directories if empty).</summary>
     private static void RemoveCheckpoints(string directory)
     {
         var checkpoints = Path.Combine(directory, RunCheckpoint.DirectoryName);
         var parts = Path.Combine(checkpoints, RunCheckpoint.PartsDirectoryName);
+        EnsureNotLink(checkpoints, directory);
+        EnsureNotLink(parts, directory);
         try
         {
             if (Directory.Exists(parts))

@@ -29,12 +29,13 @@ public sealed class ShippedConfigTests : IDisposable
         string output = _dir.File(Path.GetFileNameWithoutExtension(file));
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        // Past the pilot switch, tariff and trade-in start would need 25+ quarters; a few quarters prove the config runs.
-        int code = CliApp.Run(["run", config, "--out", output, "--firms", "3000", "--steps", "6", "--set", "burn_in=2"], stdout, stderr);
+        // 26 quarters: just past the latest event of a shipped scenario (tariff and trade-in start at 24), since an
+        // event after the horizon is refused.
+        int code = CliApp.Run(["run", config, "--out", output, "--firms", "3000", "--steps", "26", "--set", "burn_in=2"], stdout, stderr);
         Assert.True(code == ExitCodes.Success, $"{file}: {stderr}");
         var manifest = RunFixtures.Manifest(output);
         Assert.Equal(Manifest.StatusComplete, manifest.Status);
-        Assert.Equal(6 * 31, manifest.RowCounts["provinces"]);
-        Assert.Equal(6 * 8, manifest.RowCounts["industries"]);
+        Assert.Equal(26 * 31, manifest.RowCounts["provinces"]);
+        Assert.Equal(26 * 8, manifest.RowCounts["industries"]);
     }
 }

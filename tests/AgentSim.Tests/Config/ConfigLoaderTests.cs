@@ -175,7 +175,7 @@ public class ConfigLoaderTests
             "tariffs=[{industry: ev, rate: 0.5}]",
         };
 
-        var config = ConfigLoader.LoadFromString("steps: 10\n", "s.yaml", overrides).Config;
+        var config = ConfigLoader.LoadFromString("steps: 30\n", "s.yaml", overrides).Config;
 
         Assert.Equal("ev", config.Industries[2].Name);
         Assert.Equal(0.3, config.Industries[2].LearningRate);
@@ -204,7 +204,7 @@ public class ConfigLoaderTests
     [Fact]
     public void LoadedConfig_LocatesEngineErrorsAtTheLineWhereTheKeyWasSet()
     {
-        const string yaml = "steps: 10\nincentives:\n  pilot_provinces:\n    - Guangdong\n    - Zhejaing\n";
+        const string yaml = "steps: 30\nincentives:\n  pilot_provinces:\n    - Guangdong\n    - Zhejaing\n";
         var loaded = ConfigLoader.LoadFromString(yaml, "configs/pilot.yaml");
 
         var error = loaded.UnknownName("incentives.pilot_provinces[1]", "Zhejaing", ["Guangdong", "Zhejiang", "Jiangsu"], "province");

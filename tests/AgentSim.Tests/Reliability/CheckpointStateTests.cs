@@ -56,11 +56,29 @@ public sealed class CheckpointStateTests
     {
         var original = new AllKinds
         {
-            Flag = true, Small = 7, Signed = -3, Short = -300, UShort = 60000, Int = -5, UInt = 5u, Long = long.MinValue, ULong = ulong.MaxValue,
-            Float = 1.5f, Double = double.NaN, Text = "Zhejiang", Nothing = null, Kind = DayOfWeek.Friday,
-            Doubles = [1, double.PositiveInfinity, -0.0], Bytes = [1, 2, 255], Shorts = [-1, 2], Bools = [true, false, true],
-            Strings = ["a", null, ""], Kinds = [DayOfWeek.Monday, DayOfWeek.Sunday], Empty = [],
-            History = [[1, 2], [], [3]], Slots = new Queue<int>([5, 3, 9]),
+            Flag = true,
+            Small = 7,
+            Signed = -3,
+            Short = -300,
+            UShort = 60000,
+            Int = -5,
+            UInt = 5u,
+            Long = long.MinValue,
+            ULong = ulong.MaxValue,
+            Float = 1.5f,
+            Double = double.NaN,
+            Text = "Zhejiang",
+            Nothing = null,
+            Kind = DayOfWeek.Friday,
+            Doubles = [1, double.PositiveInfinity, -0.0],
+            Bytes = [1, 2, 255],
+            Shorts = [-1, 2],
+            Bools = [true, false, true],
+            Strings = ["a", null, ""],
+            Kinds = [DayOfWeek.Monday, DayOfWeek.Sunday],
+            Empty = [],
+            History = [[1, 2], [], [3]],
+            Slots = new Queue<int>([5, 3, 9]),
         };
         var bytes = Serialize(original, StateSerializer.Mode.Strict);
         var copy = new AllKinds();

@@ -57,10 +57,10 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
-    public void Resumed_run_writes_the_tables_of_an_uninterrupted_run()
+    public async Task Resumed_run_writes_the_tables_of_an_uninterrupted_run()
     {
         var reference = _dir.File("reference");
-        RunWriter.RunAsync(Request(Config(), reference, checkpointEvery: 0)).GetAwaiter().GetResult();
+        await RunWriter.RunAsync(Request(Config(), reference, checkpointEvery: 0));
 
         // Stopped in the middle of the third interval: checkpoints at 4 and 8, parts for 8-12 being written.
         var directory = Interrupted("resumed", checkpointEvery: 4, stopAfter: 10);
@@ -70,7 +70,7 @@ public sealed class ResumeTests : IDisposable
             Assert.False(File.Exists(Path.Combine(directory, TableNames.FileName(table))), $"{table} appeared before the run completed");
         }
 
-        var result = RunWriter.ResumeAsync(new ResumeRequest { OutputDirectory = directory }).GetAwaiter().GetResult();
+        var result = await RunWriter.ResumeAsync(new ResumeRequest { OutputDirectory = directory });
 
         AssertSameTables(reference, directory);
         var manifest = RunFixtures.Manifest(directory);
@@ -80,22 +80,22 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(RunFixtures.Manifest(reference).RowCounts, manifest.RowCounts);
         Assert.False(Directory.Exists(Path.Combine(directory, RunCheckpoint.DirectoryName)), "checkpoints are removed once the run is complete");
         Assert.Equal(14, result.Headlines.Steps);
-        Assert.Equal(RunWriter.RunAsync(Request(Config(), _dir.File("again"), 0)).GetAwaiter().GetResult().Headlines, result.Headlines);
+        Assert.Equal((await RunWriter.RunAsync(Request(Config(), _dir.File("again"), 0))).Headlines, result.Headlines);
     }
 
     [Fact]
-    public void Checkpointed_run_and_a_resume_at_another_interval_match_the_plain_run()
+    public async Task Checkpointed_run_and_a_resume_at_another_interval_match_the_plain_run()
     {
         var reference = _dir.File("reference");
-        RunWriter.RunAsync(Request(Config(), reference, checkpointEvery: 0)).GetAwaiter().GetResult();
+        await RunWriter.RunAsync(Request(Config(), reference, checkpointEvery: 0));
         var checkpointed = _dir.File("checkpointed");
-        RunWriter.RunAsync(Request(Config(), checkpointed, checkpointEvery: 3)).GetAwaiter().GetResult();
+        await RunWriter.RunAsync(Request(Config(), checkpointed, checkpointEvery: 3));
         AssertSameTables(reference, checkpointed);
 
         // Interrupted right after its first checkpoint, resumed twice: once more interrupted, then to the end.
         var directory = Interrupted("twice", checkpointEvery: 5, stopAfter: 6);
         var recorded = 0;
-        Assert.Throws<SimulatedCrash>(() => RunWriter.ResumeAsync(new ResumeRequest
+        await Assert.ThrowsAsync<SimulatedCrash>(() => RunWriter.ResumeAsync(new ResumeRequest
         {
             OutputDirectory = directory,
             CheckpointEvery = 2,
@@ -107,10 +107,9 @@ public sealed class ResumeTests : IDisposable
                     throw new SimulatedCrash();
                 }
             },
-        }).GetAwaiter().GetResult());
+        }));
         Assert.Equal(8, RunCheckpoint.List(directory)[0].Step);
-        RunWriter.ResumeAsync(new ResumeRequest { OutputDirectory = directory, Config = Config(), Provinces = RunFixtures.Provinces })
-            .GetAwaiter().GetResult();
+        await RunWriter.ResumeAsync(new ResumeRequest { OutputDirectory = directory, Config = Config(), Provinces = RunFixtures.Provinces });
         AssertSameTables(reference, directory);
         Assert.Equal(8, RunFixtures.Manifest(directory).ResumedFromStep);
     }
@@ -162,7 +161,7 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
-    public void Checkpoint_of_another_config_is_refused()
+    public async Task Checkpoint_of_another_config_is_refused()
     {
         var directory = Interrupted("config", checkpointEvery: 4, stopAfter: 6);
         var other = Config(seed: 6);
@@ -178,7 +177,7 @@ public sealed class ResumeTests : IDisposable
         // The manifest's recorded config, edited after the fact, no longer matches the checkpoint either.
         var manifest = RunFixtures.Manifest(directory);
         manifest.ResolvedConfigYaml = ConfigYaml.Write(other);
-        RunManifest.WriteAsync(Path.Combine(directory, RunManifest.FileName), manifest).GetAwaiter().GetResult();
+        await RunManifest.WriteAsync(Path.Combine(directory, RunManifest.FileName), manifest);
         Assert.Contains("different configuration", Assert.Throws<CheckpointException>(() => Resume(directory)).Message);
     }
 
@@ -197,7 +196,7 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
-    public void Without_a_checkpoint_or_an_interrupted_run_there_is_nothing_to_resume()
+    public async Task Without_a_checkpoint_or_an_interrupted_run_there_is_nothing_to_resume()
     {
         var directory = Interrupted("none", checkpointEvery: 0, stopAfter: 3);
         var ex = Assert.Throws<CheckpointException>(() => Resume(directory));
@@ -205,25 +204,25 @@ public sealed class ResumeTests : IDisposable
         Assert.Contains("--force", ex.Message);
 
         var complete = _dir.File("complete");
-        RunWriter.RunAsync(Request(Config(), complete, 4)).GetAwaiter().GetResult();
+        await RunWriter.RunAsync(Request(Config(), complete, 4));
         Assert.Contains("already complete", Assert.Throws<OutputException>(() => Resume(complete)).Message);
         Assert.Contains("not a run directory", Assert.Throws<OutputException>(() => Resume(_dir.Path)).Message);
     }
 
     [Fact]
-    public void Interrupted_run_is_not_overwritten_without_force_and_force_restarts_cleanly()
+    public async Task Interrupted_run_is_not_overwritten_without_force_and_force_restarts_cleanly()
     {
         var directory = Interrupted("restart", checkpointEvery: 4, stopAfter: 6);
-        var ex = Assert.Throws<OutputException>(() => RunWriter.RunAsync(Request(Config(), directory, 4)).GetAwaiter().GetResult());
+        var ex = await Assert.ThrowsAsync<OutputException>(() => RunWriter.RunAsync(Request(Config(), directory, 4)));
         Assert.Contains("interrupted run", ex.Message);
         Assert.Contains("agentsim resume", ex.Message);
         Assert.Contains("--force", ex.Message);
 
-        RunWriter.RunAsync(Request(Config(), directory, 0) with { Force = true }).GetAwaiter().GetResult();
+        await RunWriter.RunAsync(Request(Config(), directory, 0) with { Force = true });
         Assert.Equal(Manifest.StatusComplete, RunFixtures.Manifest(directory).Status);
         Assert.False(Directory.Exists(Path.Combine(directory, RunCheckpoint.DirectoryName)), "--force removes the old checkpoints");
         var reference = _dir.File("reference");
-        RunWriter.RunAsync(Request(Config(), reference, 0)).GetAwaiter().GetResult();
+        await RunWriter.RunAsync(Request(Config(), reference, 0));
         AssertSameTables(reference, directory);
     }
 
