@@ -56,7 +56,7 @@ public static class SaltelliDesign
 
 /// <summary>
 /// Sobol first-order and total-order indices from the outputs of a <see cref="SaltelliDesign"/>: the first order
-/// by Saltelli et al. (2010), S_i = mean(f_B (f_ABi − f_A)) / V, the total order by Jansen (1999),
+/// by Saltelli et al. (2010), S_i = mean(f_B (f_ABi − f_A)) / V on outputs centred on their mean, the total order by Jansen (1999),
 /// ST_i = mean((f_A − f_ABi)²) / (2V), with V the variance of f_A and f_B pooled. Intervals: percentile bootstrap
 /// over the N base samples (each resample keeps a sample's A, B and AB rows together).
 /// </summary>
@@ -134,9 +134,11 @@ public static class SobolEstimator
             double s = 0, t = 0;
             foreach (var j in samples)
             {
-                var fa = y[j * per];
-                var fb = y[j * per + 1];
-                var fab = y[j * per + 2 + i];
+                // Centred: the estimator is unbiased whatever the output's level, but its variance grows with the
+                // mean squared, which swamps indices of outputs far from zero (a consumption share near 0.4).
+                var fa = y[j * per] - mean;
+                var fb = y[j * per + 1] - mean;
+                var fab = y[j * per + 2 + i] - mean;
                 s += fb * (fab - fa);
                 t += (fa - fab) * (fa - fab);
             }
