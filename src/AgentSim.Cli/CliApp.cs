@@ -155,6 +155,8 @@ public static class CliApp
                 return CompareCommand.Execute(args[1..], stdout, ct);
             case "sweep":
                 return SweepCommand.Execute(args[1..], stdout, ct);
+            case "calibrate":
+                return CalibrateCommand.Execute(args[1..], stdout, ct);
             case "replicates":
                 return ReplicatesCommand.Execute(args[1..], stdout, ct);
             case "sensitivity":

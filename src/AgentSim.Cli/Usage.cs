@@ -269,6 +269,34 @@ internal static class Usage
 
         """;
 
+    public const string Calibrate =
+        """
+        Usage: agentsim calibrate SPEC [options]
+
+        Simulated method of moments: fits the free parameters of SPEC's 'calibration:' section (numeric config
+        keys with bounds) to target moments (indicators with a target and its uncertainty, e.g. the calibration
+        bands of docs/calibration.md), minimising sum(((mean moment - target) / sd)^2) with MathNet's Nelder-Mead
+        simplex. Each evaluation runs the scenario 'replicates' times on the same seeds (common random numbers),
+        in parallel. Writes every evaluation to OUT/calibration.parquet (and OUT/evaluations.jsonl as it goes),
+        the best parameters as OUT/calibrated.yaml (a config that extends SPEC), and the fitted-vs-target table
+        with 95% intervals and each parameter's identification (standard error from the moments' Jacobian;
+        'weakly identified' above a quarter of its range) to the screen and OUT/fit.md. Rerunning the same
+        command resumes: the optimiser replays its path and takes logged evaluations instead of running them.
+        See docs/sensitivity.md.
+
+        Options:
+          --out DIR               output directory (default: runs/<spec file name without extension>)
+          --parallel N            replicates run at once (default: one per core)
+          --firms N, --steps N, --seed N, --set KEY=VALUE   applied to every run
+          -h, --help              show this help
+
+        Example:
+          dotnet run --project src/AgentSim.Cli -c Release -- calibrate configs/calibrate-baseline.yaml --firms 5000
+
+        Exit codes: 0 done (converged or the budget spent: the message says which), 2 bad input, 130 interrupted.
+
+        """;
+
     public const string Replicates =
         """
         Usage: agentsim replicates CONFIG [options]

@@ -102,8 +102,8 @@ public sealed class UncertainParameterConfig
 /// <summary>An output of a study: an indicator in one arm, or its paired difference between two arms.</summary>
 public sealed class StudyOutputConfig
 {
-    [Param("Name of the output in sensitivity.parquet and the report; default: the indicator (with the arms when paired).")]
-    public string Name { get; set; } = "";
+    [Param("Label of the output in sensitivity.parquet and the report; default: the indicator with its arms (indicator:arm-minus).")]
+    public string Label { get; set; } = "";
 
     [Param("Indicator of summary.parquet (docs/experiments.md): strategic_utilisation_end, consumption_share_end, pilot_income_growth_did, ...")]
     public string Indicator { get; set; } = "";

@@ -266,11 +266,11 @@ public static class SensitivityPlanner
                 throw loaded.UnknownName($"{path}.minus", minus, arms, "arm");
             if (minus == arm)
                 throw loaded.Error($"{path}.minus", $"an output minus itself is zero; name another arm than '{arm}'");
-            var name = o.Name.Length > 0 ? o.Name
+            var name = o.Label.Length > 0 ? o.Label
                 : minus is not null ? $"{o.Indicator}:{arm}-{minus}"
                 : arms.Count > 1 ? $"{o.Indicator}:{arm}" : o.Indicator;
             if (list.Any(x => x.Name == name))
-                throw loaded.Error($"{path}.name", $"output '{name}' is listed twice; give them different names");
+                throw loaded.Error(o.Label.Length > 0 ? $"{path}.label" : $"{path}.indicator", $"output '{name}' is listed twice; give them different labels");
             list.Add(new StudyOutput(name, o.Indicator, arm, minus));
         }
         return list;
