@@ -262,8 +262,8 @@ internal static class Usage
           agentsim sweep slurm DIR --submit          run it as a Slurm array ('sweep collect DIR' lists what is missing)
           agentsim sensitivity collect DIR           compute the indices once every run is complete
 
-        Example:
-          dotnet run --project src/AgentSim.Cli -c Release -- sensitivity configs/sensitivity-v2.yaml --firms 2000 --out runs/sens-v2
+        Example (agentsim = dotnet run --project src/AgentSim.Cli -c Release --):
+          agentsim sensitivity configs/sensitivity-v2.yaml --firms 10000 --out runs/sens-v2
 
         Exit codes: 0 indices written, 1 some runs failed, 2 bad input, 3 runs missing (collect), 130 interrupted.
 
@@ -290,8 +290,8 @@ internal static class Usage
           --firms N, --steps N, --seed N, --set KEY=VALUE   applied to every run
           -h, --help              show this help
 
-        Example:
-          dotnet run --project src/AgentSim.Cli -c Release -- calibrate configs/calibrate-baseline.yaml --firms 5000
+        Example (agentsim = dotnet run --project src/AgentSim.Cli -c Release --):
+          agentsim calibrate configs/calibrate-baseline.yaml --firms 5000 --out runs/calibrate-baseline
 
         Exit codes: 0 done (converged or the budget spent: the message says which), 2 bad input, 130 interrupted.
 
@@ -321,8 +321,8 @@ internal static class Usage
           --firms N, --steps N, --seed N, --set KEY=VALUE   applied to every run
           -h, --help              show this help
 
-        Example:
-          dotnet run --project src/AgentSim.Cli -c Release -- replicates configs/pilot.yaml --firms 10000 --precision 0.1
+        Example (agentsim = dotnet run --project src/AgentSim.Cli -c Release --):
+          agentsim replicates configs/pilot.yaml --firms 10000 --precision 0.1 --out runs/pilot-replicates
 
         Exit codes: 0 done (precise, or the cap reached: the message says which), 1 runs failed, 2 bad input,
         3 fewer than 2 replicates complete (collect), 130 interrupted.

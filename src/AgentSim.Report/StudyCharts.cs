@@ -50,8 +50,10 @@ public static class StudyCharts
             }
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
                 parameters.Select((_, i) => (double)i).ToArray(), parameters.ToArray());
+            // Parameter names are long: slanted, with room below the axis so they are not cut off.
             plot.Axes.Bottom.TickLabelStyle.Rotation = -25;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperRight;
+            plot.Axes.Bottom.MinimumSize = 110;
             plot.Legend.IsVisible = true;
             plots.Add(plot);
         }

@@ -48,7 +48,7 @@ public static class ReplicateCurve
     /// 1/√N, so N ≈ (t · CV / precision)², with t ≈ 2. Used only for the message, never for stopping.
     /// </summary>
     public static int Projected(IReadOnlyList<PrecisionPoint> points, double precision) =>
-        points.Count == 0 ? 0 : (int)Math.Min(1e9, Math.Ceiling(points.Max(p => Math.Pow(1.96 * p.Cv / precision, 2))));
+        points.Count == 0 ? 0 : (int)Math.Max(2, Math.Min(1e9, Math.Ceiling(points.Max(p => Math.Pow(1.96 * p.Cv / precision, 2)))));
 
     private static readonly TableSchema Schema = new("replicates",
     [
