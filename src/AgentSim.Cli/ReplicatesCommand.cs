@@ -58,6 +58,9 @@ internal static class ReplicatesCommand
         }
         if (options.Subcommand == "collect")
             return Collect(SweepDirectory.Open(options.Target), options, stdout, ct, ran: null);
+        // Checked before anything runs, against every indicator a run can have.
+        foreach (var name in options.Indicators.Where(name => !StudyIndicators.Known.Contains(name)))
+            throw new UsageException($"--indicators: '{name}' is not an indicator{(Nearest(name, StudyIndicators.Known) is { } near ? $" (did you mean '{near}'?)" : "")}; see docs/experiments.md for the list");
         var overrides = options.Overrides();
         var loaded = ConfigLoader.Load(options.Target, overrides);
         var provinces = Model.State.ProvinceData.Load(loaded.ResolvePath(loaded.Config.Provinces.DataFile));
@@ -161,10 +164,24 @@ internal static class ReplicatesCommand
                 ?? throw new SweepException($"replicate {run.Replicate} ({run.RunId}) is not complete")).Indicators.ToDictionary(i => i.Name, i => i.Value))
             .ToList();
 
-    /// <summary>The candidate with the longest common prefix with <paramref name="name"/>, when it shares at least half of it.</summary>
+    /// <summary>The candidate at the smallest edit distance from <paramref name="name"/>, when that is at most a third of its length.</summary>
     private static string? Nearest(string name, IEnumerable<string> candidates) =>
-        candidates.Select(c => (c, Common: c.Zip(name).TakeWhile(p => p.First == p.Second).Count()))
-            .Where(x => x.Common * 2 >= name.Length).OrderByDescending(x => x.Common).Select(x => x.c).FirstOrDefault();
+        candidates.Select(c => (c, Distance: EditDistance(name, c))).Where(x => x.Distance * 3 <= name.Length)
+            .OrderBy(x => x.Distance).Select(x => x.c).FirstOrDefault();
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
+    }
 
     private static List<string> Chosen(Options options, List<IReadOnlyDictionary<string, double>> values)
     {

@@ -82,11 +82,6 @@ public sealed class SensitivityStudy
         return study;
     }
 
-    /// <summary>Design rows in unit coordinates, regenerated from the seed (the same rows the plan was made from).</summary>
-    public double[][] UnitRows() => Method == SensitivityMethod.Sobol
-        ? SaltelliDesign.Generate(Parameters.Count, Samples, Seed)
-        : MorrisDesign.Generate(Parameters.Count, Samples, Levels, Seed).SelectMany(t => t.Points).ToArray();
-
     /// <summary>Design points (before arms and replicates): Sobol N (k + 2), Morris r (k + 1).</summary>
     public static int DesignRows(SensitivityMethod method, int samples, int parameters) =>
         method == SensitivityMethod.Sobol ? samples * (parameters + 2) : samples * (parameters + 1);

@@ -57,6 +57,21 @@ public sealed class ReplicatesTests : IDisposable
     }
 
     [Fact]
+    public void Planned_replicates_run_as_array_tasks_and_collect_to_the_curve()
+    {
+        var config = StudyFixtures.Write(_dir.Path, StudyFixtures.Yaml(""));
+        var dir = _dir.File("planned");
+        var (code, stdout, stderr) = SweepFixtures.Cli("replicates", "plan", config, "--out", dir, "--max", "3");
+        Assert.True(code == ExitCodes.Success, stderr);
+        Assert.Contains("sweep slurm", stdout);
+        Assert.Equal(ExitCodes.Success, SweepFixtures.Cli("sweep", "run", dir, "--all").Code);
+        (code, stdout, stderr) = SweepFixtures.Cli("replicates", "collect", dir);
+        Assert.True(code == ExitCodes.Success, stderr);
+        Assert.Contains("N=3", stdout);
+        Assert.True(File.Exists(Path.Combine(dir, ReplicateCurve.FileName)));
+    }
+
+    [Fact]
     public void An_unknown_indicator_is_an_error_naming_the_nearest()
     {
         var config = StudyFixtures.Write(_dir.Path, StudyFixtures.Yaml(""));

@@ -103,10 +103,33 @@ public sealed class SensitivityStudyTests : IDisposable
         Assert.True(code == ExitCodes.Success, stderr);
         Assert.Equal(indices, Read(Path.Combine(second, SensitivityStudy.ResultFile)));
 
-        // collect alone recomputes them from the runs; plan + a cluster would end the same way.
+        // collect alone recomputes them from the runs.
         (code, _, _) = SweepFixtures.Cli("sensitivity", "collect", second);
         Assert.Equal(ExitCodes.Success, code);
         Assert.Equal(indices, Read(Path.Combine(second, SensitivityStudy.ResultFile)));
+
+        // The report draws them, one panel per output.
+        (code, _, stderr) = SweepFixtures.Cli("report", second);
+        Assert.True(code == ExitCodes.Success, stderr);
+        Assert.True(File.Exists(Path.Combine(second, "report", "sensitivity.png")));
+    }
+
+    [Fact]
+    public void A_planned_study_runs_as_array_tasks_and_collects_to_the_same_indices()
+    {
+        var spec = StudyFixtures.Write(_dir.Path, StudyFixtures.Sobol(samples: 2));
+        var local = _dir.File("local");
+        Assert.Equal(ExitCodes.Success, SweepFixtures.Cli("sensitivity", spec, "--out", local).Code);
+        var planned = _dir.File("planned");
+        Assert.Equal(ExitCodes.Success, SweepFixtures.Cli("sensitivity", "plan", spec, "--out", planned).Code);
+        // Two array tasks, as 'sweep slurm' would start them; each applies the arms' overrides from the plan alone.
+        foreach (var task in new[] { "0", "1" })
+        {
+            var (code, _, stderr) = SweepFixtures.Cli("sweep", "run", planned, "--task-index", task, "--tasks", "2");
+            Assert.True(code == ExitCodes.Success, stderr);
+        }
+        Assert.Equal(ExitCodes.Success, SweepFixtures.Cli("sensitivity", "collect", planned).Code);
+        Assert.Equal(Read(Path.Combine(local, SensitivityStudy.ResultFile)), Read(Path.Combine(planned, SensitivityStudy.ResultFile)));
     }
 
     [Fact]
