@@ -11,6 +11,7 @@ namespace AgentSim.Tests.Sensitivity;
 /// back to those parameters), resume from the evaluation log, the inert parameter reported as weakly identified, and
 /// bad specs.
 /// </summary>
+[Collection(CliCollection.Name)]
 public sealed class CalibrationTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -94,6 +95,31 @@ public sealed class CalibrationTests : IDisposable
         var result = new Calibrator(ConfigLoader.Load(path), RunFixtures.Provinces, _dir.File("weak")).Run();
         Assert.True(result.Identification.Single(p => p.Key == "entry_exit.zombie_quarters").Weak);
         Assert.False(result.Identification.Single(p => p.Key == "households.base_propensity").Weak);
+    }
+
+    [Fact]
+    public void The_command_writes_the_evaluations_the_best_config_and_the_fit_and_resumes()
+    {
+        var path = StudyFixtures.Write(_dir.Path, Spec(0.40, 0.75).Replace("max_evaluations: 80", "max_evaluations: 4"));
+        var output = _dir.File("cli");
+        var (code, stdout, stderr) = AgentSim.Tests.Sweeps.SweepFixtures.Cli("calibrate", path, "--out", output);
+        Assert.True(code == AgentSim.Cli.ExitCodes.Success, stderr + stdout);
+        Assert.Contains("evaluation 4/4", stdout);
+        Assert.Contains("stopped at the budget of 4 evaluations", stdout);
+        Assert.Contains("Fitted vs target", stdout);
+        foreach (var file in new[] { Calibrator.TableFile, Calibrator.BestConfigFile, Calibrator.LogFile, "fit.md" })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        Assert.StartsWith("| moment | target |", File.ReadAllText(Path.Combine(output, "fit.md")));
+
+        (code, stdout, _) = AgentSim.Tests.Sweeps.SweepFixtures.Cli("calibrate", path, "--out", output);
+        Assert.Equal(AgentSim.Cli.ExitCodes.Success, code);
+        Assert.Contains("(4 from the log)", stdout);
+
+        // Another calibration into the same directory would replay against a foreign log: refused.
+        var other = StudyFixtures.Write(_dir.Path, Spec(0.41, 0.75).Replace("max_evaluations: 80", "max_evaluations: 4"), "other.yaml");
+        (code, _, stderr) = AgentSim.Tests.Sweeps.SweepFixtures.Cli("calibrate", other, "--out", output);
+        Assert.Equal(AgentSim.Cli.ExitCodes.BadInput, code);
+        Assert.Contains("holds another calibration", stderr);
     }
 
     [Theory]

@@ -52,6 +52,22 @@ public sealed class SensitivityStudyTests : IDisposable
             Plan(StudyFixtures.Sobol(samples: 3, replicates: 2).Replace("bootstrap: 50", "bootstrap: 50\n  seed: 2")).Plan.Runs.Select(r => r.RunId));
     }
 
+    [Fact]
+    public void A_Morris_design_runs_each_trajectory_point_once()
+    {
+        var yaml = StudyFixtures.Sobol(samples: 5).Replace("method: sobol", "method: morris\n  levels: 4");
+        var (study, plan) = Plan(yaml);
+        // r trajectories of k + 1 points; points that trajectories share are run once.
+        Assert.Equal(5 * 3, study.RowPoints.Count);
+        Assert.True(plan.Points <= 2 * 15);
+        Assert.Equal(plan.Points / 2, study.RowPoints.Distinct().Count());
+        // Each step of a trajectory moves exactly one parameter.
+        var values = study.RowPoints.Select(p => plan.Runs.First(r => r.Point == p).Values.Take(2).ToArray()).ToList();
+        for (var t = 0; t < 5; t++)
+            for (var s = 0; s < 2; s++)
+                Assert.Equal(1, values[t * 3 + s].Zip(values[t * 3 + s + 1]).Count(x => x.First != x.Second));
+    }
+
     [Theory]
     [InlineData("- key: households.base_propensity", "- key: households.base_propensty", "sensitivity.parameters[0].key", "unknown config key", "households.base_propensity")]
     [InlineData("- indicator: utilisation_start", "- indicator: utilisation_strat", "sensitivity.outputs[1].indicator", "unknown indicator", "utilisation_start")]
