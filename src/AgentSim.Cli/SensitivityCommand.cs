@@ -90,7 +90,11 @@ internal static class SensitivityCommand
         var path = Path.Combine(root, SensitivityStudy.ResultFile);
         SensitivityCollector.WriteAsync(path, study, indices, ct).GetAwaiter().GetResult();
         Print(stdout, study, outputs, indices);
-        stdout.WriteLine($"indices: {path} ({indices.Count} rows); chart: agentsim report {root}");
+        // The chart alone, without the report's per-run charts (which read every run's tables: minutes for a big study).
+        var chart = Path.Combine(root, "sensitivity.png");
+        if (Report.StudyCharts.Sensitivity(root) is { } drawn)
+            File.WriteAllBytes(chart, drawn.Png);
+        stdout.WriteLine($"indices: {path} ({indices.Count} rows); chart: {chart} (and in 'agentsim report {root}')");
         return ExitCodes.Success;
     }
 
