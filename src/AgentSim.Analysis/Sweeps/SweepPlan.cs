@@ -9,7 +9,9 @@ namespace AgentSim.Analysis.Sweeps;
 /// A column with <paramref name="Settings"/> is a set of named scenarios (the arms of a sensitivity study): its value is
 /// a name, and it applies that name's overrides, so one column can set several keys.
 /// </summary>
-public sealed record SweepColumn(string Name, string Key, bool Numeric, IReadOnlyDictionary<string, IReadOnlyList<string>>? Settings = null)
+public sealed record SweepColumn(string Name, string Key, bool Numeric,
+    // Left out of sweep.json when null, so a plain sweep's plan file is what it was before arms existed.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyList<string>>? Settings = null)
 {
     /// <summary>The overrides that give this column <paramref name="value"/>: <c>key=value</c>, or a named scenario's overrides.</summary>
     public IEnumerable<string> Assign(string value) =>
