@@ -281,9 +281,11 @@ public sealed record StudyOutputValues(double[] Means, double NoiseVariance)
     public double Variance => Means.Length < 2 ? 0 : Means.Sum(v => (v - Means.Average()) * (v - Means.Average())) / (Means.Length - 1);
 
     /// <summary>
-    /// Share of the variance of the means that is seed noise rather than the parameters'. The indices apportion the
-    /// whole variance, noise included (common random numbers make it a fixed function of the parameters for each
-    /// seed, often a rough one): with a large noise share, total-order indices are inflated and first-order ones small.
+    /// Seed noise in the means (between-seed variance at one point / replicates) as a share of their variance across
+    /// points. The indices apportion the whole variance, noise included (common random numbers make the output a
+    /// fixed, often rough, function of the parameters for each seed): near 100%, first-order indices are small and
+    /// total-order ones inflated. A warning light rather than a decomposition: under common random numbers part of a
+    /// seed's effect is shared by all points and adds nothing across them, so the share can exceed 1.
     /// </summary>
     public double NoiseShare => Variance > 0 ? NoiseVariance / Variance : double.NaN;
 }
