@@ -176,6 +176,12 @@ public static class CliApp
                 return CompareCommand.Execute(args[1..], stdout, ct);
             case "sweep":
                 return SweepCommand.Execute(args[1..], stdout, ct);
+            case "calibrate":
+                return CalibrateCommand.Execute(args[1..], stdout, ct);
+            case "replicates":
+                return ReplicatesCommand.Execute(args[1..], stdout, ct);
+            case "sensitivity":
+                return SensitivityCommand.Execute(args[1..], stdout, ct);
             case "report":
                 return ReportCommand.Execute(args[1..], stdout, ct);
             case "validate":
@@ -185,7 +191,7 @@ public static class CliApp
             case "scenarios":
                 return InfoCommands.Scenarios(args[1..], stdout);
             default:
-                throw new UsageException($"unknown command '{args[0]}' (commands: run, resume, compare, sweep, ablate, report, validate, explain, scenarios; see 'agentsim --help')");
+                throw new UsageException($"unknown command '{args[0]}' (commands: run, resume, compare, sweep, sensitivity, calibrate, replicates, ablate, report, validate, explain, scenarios; see 'agentsim --help')");
         }
     }
 }

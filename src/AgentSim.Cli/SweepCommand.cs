@@ -280,7 +280,7 @@ internal static class SweepCommand
     }
 
     /// <summary>Runs a batch with a progress bar on a terminal, or about twenty progress lines otherwise.</summary>
-    private static SweepBatchResult Execute(SweepDirectory directory, IReadOnlyList<PlannedRun> runs, int parallel, TextWriter stdout,
+    internal static SweepBatchResult Execute(SweepDirectory directory, IReadOnlyList<PlannedRun> runs, int parallel, TextWriter stdout,
         CancellationToken ct, bool interactive = true)
     {
         var runner = new SweepRunner(directory);

@@ -51,11 +51,15 @@ internal sealed class SweepOptions
     /// <summary>--out, or runs/&lt;config file name without extension&gt;.</summary>
     public string OutputDirectory => Out ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(Target));
 
-    public string CommandName => Subcommand.Length == 0 ? "sweep" : $"sweep {Subcommand}";
+    public string CommandName => Subcommand.Length == 0 ? Command : $"{Command} {Subcommand}";
 
-    public static SweepOptions Parse(string[] args)
+    /// <summary>The command these options belong to: <c>sweep</c>, or a study command built on sweeps (<c>sensitivity</c>, <c>replicates</c>).</summary>
+    public string Command { get; private init; } = "sweep";
+
+    /// <param name="command">The command, for messages; its section (sweep:, sensitivity:) is named after it.</param>
+    public static SweepOptions Parse(string[] args, string command = "sweep")
     {
-        var options = new SweepOptions();
+        var options = new SweepOptions { Command = command };
         var start = 0;
         if (args.Length > 0 && Subcommands.Contains(args[0]))
         {
@@ -80,7 +84,7 @@ internal sealed class SweepOptions
             {
                 if (!allowed.Contains(arg))
                 {
-                    var elsewhere = Allowed.Where(kv => kv.Value.Contains(arg)).Select(kv => kv.Key.Length == 0 ? "sweep CONFIG" : $"sweep {kv.Key}").ToList();
+                    var elsewhere = Allowed.Where(kv => kv.Value.Contains(arg)).Select(kv => kv.Key.Length == 0 ? $"{command} CONFIG" : $"{command} {kv.Key}").ToList();
                     throw new UsageException(elsewhere.Count > 0
                         ? $"'{options.CommandName}' has no option {arg} (it belongs to {string.Join(" and ", elsewhere)}; see 'agentsim {options.CommandName} --help')"
                         : $"unknown option '{arg}' (see 'agentsim {options.CommandName} --help')");
@@ -101,7 +105,7 @@ internal sealed class SweepOptions
             return options;
         var what = options.Subcommand is "" or "plan" ? "CONFIG" : "DIR";
         if (positional.Count == 0)
-            throw new UsageException($"{options.CommandName} needs {(what == "CONFIG" ? "a config file with a sweep: section" : "a sweep directory")}: agentsim {options.CommandName} {what} [options]");
+            throw new UsageException($"{options.CommandName} needs {(what == "CONFIG" ? $"a config file with a {(command == "replicates" ? "scenario" : command + ": section")}" : $"a {command} directory")}: agentsim {options.CommandName} {what} [options]");
         if (positional.Count > 1)
             throw new UsageException($"{options.CommandName} takes one {what}, got {positional.Count}: {string.Join(", ", positional)}");
         options.Target = positional[0];

@@ -13,6 +13,9 @@ internal static class Usage
           agentsim compare CONFIG...      run scenarios on the same seeds; indicators with 95% intervals
           agentsim sweep CONFIG           run a parameter sweep (the config's sweep: section) on every core;
                                           'sweep plan|run|slurm|collect' run it as a Slurm array job instead
+          agentsim sensitivity SPEC       global sensitivity (Sobol or Morris) of indicators to uncertain parameters
+          agentsim calibrate SPEC         fit parameters to target moments (simulated method of moments)
+          agentsim replicates CONFIG      how many replicates: add batches until every 95% interval is narrow enough
           agentsim ablate CONFIG...       the comparison again with one mechanism off at a time
           agentsim report DIR...          charts and a self-contained report.html for a run, comparison or sweep
           agentsim validate CONFIG        check a config (and its data) without running it
@@ -234,6 +237,101 @@ internal static class Usage
           agentsim sweep configs/sweep-pilot.yaml --out runs/sweep-pilot
 
         Exit codes: 0 every run complete, 1 some runs failed, 2 bad input, 130 interrupted (rerun to resume).
+
+        """;
+
+    public const string Sensitivity =
+        """
+        Usage: agentsim sensitivity SPEC [options]
+               agentsim sensitivity plan SPEC --out DIR [options]
+               agentsim sensitivity collect DIR
+
+        Global sensitivity of indicators to uncertain parameters, from SPEC's 'sensitivity:' section (the rest of
+        the file is the scenario): Sobol first- and total-order indices from a Saltelli design, or Morris
+        elementary effects (mu*, mu, sigma), each with bootstrap 95% intervals. Outputs are indicators of
+        summary.parquet in one arm (a scenario variant), or paired differences between two arms on the same point
+        and seed (S1c: household-income minus baseline). The design runs as a sweep: every run has an id,
+        rerunning resumes, replicate r of every point shares its seed, and 'sweep slurm' runs it on a cluster.
+        Writes DIR/sensitivity.parquet (parameter, key, output, method, index, estimate, ci_low, ci_high) and
+        prints a table per output; 'agentsim report DIR' draws the indices as bars with intervals.
+        See docs/sensitivity.md.
+
+        Options:
+          --out DIR               study directory (default: runs/<spec file name without extension>)
+          --parallel N            runs at once (default: one per core)
+          --firms N, --steps N, --seed N, --set KEY=VALUE   applied to every run (part of each run's id)
+          --independent-streams   give every run its own seed instead of common random numbers
+          -h, --help              show this help
+
+        Cluster:
+          agentsim sensitivity plan SPEC --out DIR   write the design's run table (a sweep plan) and sensitivity.json
+          agentsim sweep slurm DIR --submit          run it as a Slurm array ('sweep collect DIR' lists what is missing)
+          agentsim sensitivity collect DIR           compute the indices once every run is complete
+
+        Example (agentsim = dotnet run --project src/AgentSim.Cli -c Release --):
+          agentsim sensitivity configs/sensitivity-v2.yaml --firms 10000 --out runs/sens-v2
+
+        Exit codes: 0 indices written, 1 some runs failed, 2 bad input, 3 runs missing (collect), 130 interrupted.
+
+        """;
+
+    public const string Calibrate =
+        """
+        Usage: agentsim calibrate SPEC [options]
+
+        Simulated method of moments: fits the free parameters of SPEC's 'calibration:' section (numeric config
+        keys with bounds) to target moments (indicators with a target and its uncertainty, e.g. the calibration
+        bands of docs/calibration.md), minimising sum(((mean moment - target) / sd)^2) with MathNet's Nelder-Mead
+        simplex. Each evaluation runs the scenario 'replicates' times on the same seeds (common random numbers),
+        in parallel. Writes every evaluation to OUT/calibration.parquet (and OUT/evaluations.jsonl as it goes),
+        the best parameters as OUT/calibrated.yaml (a config that extends SPEC), and the fitted-vs-target table
+        with 95% intervals and each parameter's identification (standard error from the moments' Jacobian;
+        'weakly identified' above a quarter of its range) to the screen and OUT/fit.md. Rerunning the same
+        command resumes: the optimiser replays its path and takes logged evaluations instead of running them.
+        See docs/sensitivity.md.
+
+        Options:
+          --out DIR               output directory (default: runs/<spec file name without extension>)
+          --parallel N            replicates run at once (default: one per core)
+          --firms N, --steps N, --seed N, --set KEY=VALUE   applied to every run
+          -h, --help              show this help
+
+        Example (agentsim = dotnet run --project src/AgentSim.Cli -c Release --):
+          agentsim calibrate configs/calibrate-baseline.yaml --firms 5000 --out runs/calibrate-baseline
+
+        Exit codes: 0 done (converged or the budget spent: the message says which), 2 bad input, 130 interrupted.
+
+        """;
+
+    public const string Replicates =
+        """
+        Usage: agentsim replicates CONFIG [options]
+               agentsim replicates plan CONFIG --out DIR [options]
+               agentsim replicates collect DIR [--precision F] [--indicators A,B]
+
+        How many replicates a comparison needs: runs CONFIG's scenario in batches of replicates (common random
+        numbers: the same seeds as 'run --replicates' and 'compare') until every indicator's 95% interval
+        half-width is at most --precision times its mean, or --max replicates. Prints the relative half-width
+        against N and each indicator's coefficient of variation, and writes DIR/replicates.parquet (replicates,
+        indicator, mean, sd, half_width, relative_half_width, cv for every N) and DIR/replicates.png. The
+        replicates are a sweep's runs: rerunning resumes, and 'replicates plan' + 'sweep slurm DIR --submit' runs
+        all --max of them on a cluster ('replicates collect DIR' then draws the curve).
+
+        Options:
+          --precision F           target half-width as a fraction of the mean (default 0.05)
+          --indicators A,B,...    indicators to watch (default: the signature results the scenario has)
+          --batch N               replicates added per round (default 10)
+          --max N                 cap on replicates (default 200)
+          --out DIR               output directory (default: runs/<config name>-replicates)
+          --parallel N            runs at once (default: one per core)
+          --firms N, --steps N, --seed N, --set KEY=VALUE   applied to every run
+          -h, --help              show this help
+
+        Example (agentsim = dotnet run --project src/AgentSim.Cli -c Release --):
+          agentsim replicates configs/pilot.yaml --firms 10000 --precision 0.1 --out runs/pilot-replicates
+
+        Exit codes: 0 done (precise, or the cap reached: the message says which), 1 runs failed, 2 bad input,
+        3 fewer than 2 replicates complete (collect), 130 interrupted.
 
         """;
 

@@ -41,6 +41,8 @@ public static class ConfigLoader
         var files = new List<(string Full, string Display)>();
         var fileTree = ReadChain(text, fullPath, display, [fullPath], files);
         var sweepNode = SweepSection.Extract(fileTree);
+        var sensitivityNode = StudySections.Extract(fileTree, SensitivityConfig.Key);
+        var calibrationNode = StudySections.Extract(fileTree, CalibrationConfig.Key);
         var root = (MappingNode)ConfigTree.Merge(ConfigTree.FromObject(new SimulationConfig(), Origin.Defaults), fileTree);
         foreach (var item in overrides ?? [])
             ConfigOverrides.Apply(root, item, display);
@@ -56,9 +58,13 @@ public static class ConfigLoader
         ThrowFirst(ruleProblems, files, inFileOrder: false);
 
         var sweep = sweepNode is null ? null : SweepSection.Bind(sweepNode, display, binder.Locations);
+        var sensitivity = sensitivityNode is null ? null : StudySections.Bind<SensitivityConfig>(sensitivityNode, SensitivityConfig.Key, display, binder.Locations);
+        var calibration = calibrationNode is null ? null : StudySections.Bind<CalibrationConfig>(calibrationNode, CalibrationConfig.Key, display, binder.Locations);
         return new LoadedConfig(config, fullPath, ConfigYaml.Write(config), files.Select(f => f.Full).ToList(), binder.Locations, display)
         {
             Sweep = sweep,
+            Sensitivity = sensitivity,
+            Calibration = calibration,
         };
     }
 

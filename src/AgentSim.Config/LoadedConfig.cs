@@ -26,6 +26,15 @@ public sealed class LoadedConfig
     /// </summary>
     public LoadedSweep? Sweep { get; init; }
 
+    /// <summary>The <c>sensitivity:</c> section (a study for <c>agentsim sensitivity</c>), or null; like the sweep, never part of <see cref="Config"/>.</summary>
+    public SensitivityConfig? Sensitivity { get; init; }
+
+    /// <summary>The <c>calibration:</c> section (for <c>agentsim calibrate</c>), or null; never part of <see cref="Config"/>.</summary>
+    public CalibrationConfig? Calibration { get; init; }
+
+    /// <summary>Whether a file or override set <paramref name="keyPath"/> (as opposed to leaving its default).</summary>
+    public bool IsGiven(string keyPath) => locations.TryGetValue(keyPath, out var origin) && !origin.IsDefault;
+
     /// <summary>Full path of the top-level file.</summary>
     public string SourcePath { get; }
 

@@ -75,6 +75,8 @@ public static class ReportBuilder
                 int k = i;
                 makers.Add(($"indicators vs {layout.SweepParameters[k]}", () => ReportCharts.SweepParameter(sweep, layout.SweepParameters[k], k)));
             }
+            // A sensitivity study is a sweep with its indices beside it (agentsim sensitivity).
+            makers.Insert(0, ("sensitivity indices", () => StudyCharts.Sensitivity(options.Inputs[0])));
         }
 
         var charts = new List<Chart>();

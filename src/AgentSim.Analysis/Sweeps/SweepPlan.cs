@@ -4,8 +4,21 @@ using AgentSim.Output;
 
 namespace AgentSim.Analysis.Sweeps;
 
-/// <summary>A parameter of a sweep: its column (and partition) name, the config key it sets, and whether its values are numbers.</summary>
-public sealed record SweepColumn(string Name, string Key, bool Numeric);
+/// <summary>
+/// A parameter of a sweep: its column (and partition) name, the config key it sets, and whether its values are numbers.
+/// A column with <paramref name="Settings"/> is a set of named scenarios (the arms of a sensitivity study): its value is
+/// a name, and it applies that name's overrides, so one column can set several keys.
+/// </summary>
+public sealed record SweepColumn(string Name, string Key, bool Numeric,
+    // Left out of sweep.json when null, so a plain sweep's plan file is what it was before arms existed.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyList<string>>? Settings = null)
+{
+    /// <summary>The overrides that give this column <paramref name="value"/>: <c>key=value</c>, or a named scenario's overrides.</summary>
+    public IEnumerable<string> Assign(string value) =>
+        Settings is null ? [$"{Key}={value}"]
+        : Settings.TryGetValue(value, out var set) ? set
+        : throw new SweepException($"column '{Name}' has no scenario named '{value}'");
+}
 
 /// <summary>
 /// One run of a sweep. <see cref="Values"/> are the texts applied to the columns' keys (like --set values, in column
@@ -63,7 +76,7 @@ public sealed partial class SweepPlan
 
     /// <summary>The values of <paramref name="run"/> as overrides, <c>key=value</c>, in column order.</summary>
     public IReadOnlyList<string> Assignments(PlannedRun run) =>
-        Columns.Select((c, i) => $"{c.Key}={run.Values[i]}").ToList();
+        Columns.SelectMany((c, i) => c.Assign(run.Values[i])).ToList();
 
     /// <summary>"promotion_strength=1.5, pilots=p5, replicate 3": the run for people.</summary>
     public string Describe(PlannedRun run) =>

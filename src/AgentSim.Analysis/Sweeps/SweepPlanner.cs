@@ -83,9 +83,21 @@ public static partial class SweepPlanner
         }
 
         var points = Points(config, grid, sampled);
-        var crn = config.CommonRandomNumbers && !independentStreams;
+        return PlanPoints(loaded, configPath, overrides, columns, points, config.Replicates, config.CommonRandomNumbers && !independentStreams);
+    }
+
+    /// <summary>
+    /// The run table of explicit points (each a value and a label per column), every point run
+    /// <paramref name="replicates"/> times: what <see cref="Plan"/> does once it has expanded a sweep section, and
+    /// what designed experiments (sensitivity studies) use with their own points.
+    /// </summary>
+    /// <exception cref="ConfigException">A point that is not a valid config.</exception>
+    public static SweepPlan PlanPoints(LoadedConfig loaded, string configPath, IReadOnlyList<string> overrides,
+        IReadOnlyList<SweepColumn> columns, IReadOnlyList<IReadOnlyList<(string Value, string Label)>> points, int replicates, bool commonRandomNumbers)
+    {
+        var crn = commonRandomNumbers;
         var baseSeed = loaded.Config.Seed;
-        var runs = new List<PlannedRun>(points.Count * config.Replicates);
+        var runs = new List<PlannedRun>(points.Count * replicates);
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var p = 0; p < points.Count; p++)
         {
@@ -93,7 +105,7 @@ public static partial class SweepPlanner
             var labels = points[p].Select(v => v.Label).ToList();
             var pointYaml = PointYaml(loaded, columns, values, configPath);
             var prefix = string.Concat(columns.Select((c, i) => $"{c.Name}={labels[i]}/"));
-            for (var r = 0; r < config.Replicates; r++)
+            for (var r = 0; r < replicates; r++)
             {
                 var id = RunId(pointYaml, r, crn);
                 if (!ids.TryAdd(id, runs.Count))
@@ -111,7 +123,7 @@ public static partial class SweepPlanner
             BaseConfigYaml = loaded.ResolvedYaml,
             BaseSeed = baseSeed,
             CommonRandomNumbers = crn,
-            Replicates = config.Replicates,
+            Replicates = replicates,
             Points = points.Count,
             Columns = columns,
             Runs = runs,
@@ -158,9 +170,9 @@ public static partial class SweepPlanner
         }
     }
 
-    private static string PointYaml(LoadedConfig loaded, List<SweepColumn> columns, List<string> values, string configPath)
+    private static string PointYaml(LoadedConfig loaded, IReadOnlyList<SweepColumn> columns, List<string> values, string configPath)
     {
-        var assignments = columns.Select((c, i) => $"{c.Key}={values[i]}").ToList();
+        var assignments = columns.SelectMany((c, i) => c.Assign(values[i])).ToList();
         try
         {
             return IdentityYaml(ConfigLoader.LoadFromString(loaded.ResolvedYaml, loaded.SourcePath, assignments).Config);
@@ -208,7 +220,7 @@ public static partial class SweepPlanner
     }
 
     /// <summary>Grid points (first parameter slowest), each combined with every Latin-hypercube point.</summary>
-    private static List<List<(string Value, string Label)>> Points(SweepConfig config, List<IReadOnlyList<(string Value, string Label)>> grid,
+    private static List<IReadOnlyList<(string Value, string Label)>> Points(SweepConfig config, List<IReadOnlyList<(string Value, string Label)>> grid,
         List<int> sampled)
     {
         var samples = LatinHypercube(config, sampled);
@@ -229,8 +241,8 @@ public static partial class SweepPlanner
             points = next;
         }
         if (sampled.Count == 0)
-            return points;
-        var combined = new List<List<(string Value, string Label)>>();
+            return [.. points];
+        var combined = new List<IReadOnlyList<(string Value, string Label)>>();
         foreach (var point in points)
         {
             foreach (var sample in samples)
@@ -284,7 +296,7 @@ public static partial class SweepPlanner
     }
 
     /// <summary>Loads the base config with one value applied; a rejection is reported at the value's line in the sweep section.</summary>
-    private static void CheckValue(LoadedConfig loaded, string key, string value, string keyPath)
+    public static void CheckValue(LoadedConfig loaded, string key, string value, string keyPath)
     {
         try
         {
@@ -314,7 +326,7 @@ public static partial class SweepPlanner
     }
 
     /// <summary>Invariant shortest round-trip text; whole numbers for integer keys.</summary>
-    private static string Number(double value, bool integer) =>
+    public static string Number(double value, bool integer) =>
         integer ? Math.Round(value, MidpointRounding.AwayFromZero).ToString("0", CultureInfo.InvariantCulture) : Naming(value);
 
     private static string Naming(double value) => value.ToString("R", CultureInfo.InvariantCulture);

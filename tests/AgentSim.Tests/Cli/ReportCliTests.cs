@@ -20,6 +20,9 @@ public sealed class ReportCliTests : IDisposable
     [InlineData("validate")]
     [InlineData("explain")]
     [InlineData("scenarios")]
+    [InlineData("sensitivity")]
+    [InlineData("calibrate")]
+    [InlineData("replicates")]
     public void Every_command_has_help_with_an_example(string command)
     {
         foreach (var flag in new[] { "--help", "-h" })
