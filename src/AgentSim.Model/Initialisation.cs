@@ -51,15 +51,15 @@ internal static class Initialisation
         var remainders = new (double Remainder, int Cell)[P * S];
         int assigned = 0;
         for (int p = 0; p < P; p++)
-        for (int s = 0; s < S; s++)
-        {
-            int c = p * S + s;
-            cellOutput[c] = industryOutput[p] * cfg.Industries[s].OutputShare / shareTotal;
-            double exact = cfg.Firms * cellOutput[c] / outputTotal;
-            cellFirms[c] = (int)Math.Floor(exact);
-            assigned += cellFirms[c];
-            remainders[c] = (exact - cellFirms[c], c);
-        }
+            for (int s = 0; s < S; s++)
+            {
+                int c = p * S + s;
+                cellOutput[c] = industryOutput[p] * cfg.Industries[s].OutputShare / shareTotal;
+                double exact = cfg.Firms * cellOutput[c] / outputTotal;
+                cellFirms[c] = (int)Math.Floor(exact);
+                assigned += cellFirms[c];
+                remainders[c] = (exact - cellFirms[c], c);
+            }
         Array.Sort(remainders, (a, b) => a.Remainder != b.Remainder ? b.Remainder.CompareTo(a.Remainder) : a.Cell.CompareTo(b.Cell));
         for (int k = 0; assigned < cfg.Firms; k++, assigned++) cellFirms[remainders[k % remainders.Length].Cell]++;
 
@@ -74,56 +74,56 @@ internal static class Initialisation
         int slot = 0;
         var sizes = new double[cellFirms.Max()];
         for (int p = 0; p < P; p++)
-        for (int s = 0; s < S; s++)
-        {
-            int c = p * S + s, n = cellFirms[c];
-            if (n == 0) continue;
-            var icfg = cfg.Industries[s];
-            double sizeSum = 0;
-            for (int k = 0; k < n; k++)
+            for (int s = 0; s < S; s++)
             {
-                var rng = new CounterRng((ulong)cfg.Seed, RngStreams.FirmInit, step0, slot + k);
-                // Pareto(alpha) sizes, truncated so one firm cannot dominate a small cell.
-                sizes[k] = Math.Min(200.0, Math.Pow(1.0 - rng.NextDouble(), -1.0 / fb.SizeTailExponent));
-                sizeSum += sizes[k];
+                int c = p * S + s, n = cellFirms[c];
+                if (n == 0) continue;
+                var icfg = cfg.Industries[s];
+                double sizeSum = 0;
+                for (int k = 0; k < n; k++)
+                {
+                    var rng = new CounterRng((ulong)cfg.Seed, RngStreams.FirmInit, step0, slot + k);
+                    // Pareto(alpha) sizes, truncated so one firm cannot dominate a small cell.
+                    sizes[k] = Math.Min(200.0, Math.Pow(1.0 - rng.NextDouble(), -1.0 / fb.SizeTailExponent));
+                    sizeSum += sizes[k];
+                }
+                double capacityPerSize = cellOutput[c] / u0 / sizeSum;
+                for (int k = 0; k < n; k++, slot++)
+                {
+                    int i = slot;
+                    var rng = new CounterRng((ulong)cfg.Seed, RngStreams.FirmInit, step0, i);
+                    rng.NextDouble(); // the size draw above
+                    double sigma = icfg.CostDispersion;
+                    double costFactor = Math.Exp(sigma * rng.NextGaussian() - 0.5 * sigma * sigma);
+                    bool stateOwned = rng.NextDouble() < icfg.StateOwnedShare;
+                    double capacity = sizes[k] * capacityPerSize;
+                    double output = u0 * capacity;
+                    double unitCost = icfg.UnitCost * costFactor;
+                    double price = (1 + icfg.InitialMarkup) * unitCost;
+                    firms.Province[i] = p;
+                    firms.Industry[i] = (byte)s;
+                    firms.Alive[i] = 1;
+                    firms.StateOwned[i] = (byte)(stateOwned ? 1 : 0);
+                    firms.Capacity[i] = capacity;
+                    firms.CostFactor[i] = costFactor;
+                    firms.Markup[i] = icfg.InitialMarkup;
+                    firms.Price[i] = price;
+                    firms.ExpectedDemand[i] = output;
+                    firms.Output[i] = output;
+                    firms.Sales[i] = output;
+                    firms.Inventory[i] = fb.TargetInventoryRatio * output;
+                    firms.Cash[i] = fb.InitialCashQuarters * price * output;
+                    firms.Debt[i] = fb.InitialLeverage * capacity * icfg.CapitalPerUnit;
+                    firms.SmoothedUtilisation[i] = u0;
+                    firms.SmoothedProfitRate[i] = fb.LoanRate;
+                    firms.Age[i] = 40;
+                    // Replacement capacity already under construction, so capacity is steady from the first quarter.
+                    for (int lag = 1; lag <= icfg.BuildLag; lag++)
+                        firms.Pipeline[i * pipelineLength + Mod(step0 + lag, pipelineLength)] += icfg.Depreciation * capacity;
+                    ind.CumulativeOutput[s] += output;
+                    ind.ReferencePrice[s] += price * output;
+                }
             }
-            double capacityPerSize = cellOutput[c] / u0 / sizeSum;
-            for (int k = 0; k < n; k++, slot++)
-            {
-                int i = slot;
-                var rng = new CounterRng((ulong)cfg.Seed, RngStreams.FirmInit, step0, i);
-                rng.NextDouble(); // the size draw above
-                double sigma = icfg.CostDispersion;
-                double costFactor = Math.Exp(sigma * rng.NextGaussian() - 0.5 * sigma * sigma);
-                bool stateOwned = rng.NextDouble() < icfg.StateOwnedShare;
-                double capacity = sizes[k] * capacityPerSize;
-                double output = u0 * capacity;
-                double unitCost = icfg.UnitCost * costFactor;
-                double price = (1 + icfg.InitialMarkup) * unitCost;
-                firms.Province[i] = p;
-                firms.Industry[i] = (byte)s;
-                firms.Alive[i] = 1;
-                firms.StateOwned[i] = (byte)(stateOwned ? 1 : 0);
-                firms.Capacity[i] = capacity;
-                firms.CostFactor[i] = costFactor;
-                firms.Markup[i] = icfg.InitialMarkup;
-                firms.Price[i] = price;
-                firms.ExpectedDemand[i] = output;
-                firms.Output[i] = output;
-                firms.Sales[i] = output;
-                firms.Inventory[i] = fb.TargetInventoryRatio * output;
-                firms.Cash[i] = fb.InitialCashQuarters * price * output;
-                firms.Debt[i] = fb.InitialLeverage * capacity * icfg.CapitalPerUnit;
-                firms.SmoothedUtilisation[i] = u0;
-                firms.SmoothedProfitRate[i] = fb.LoanRate;
-                firms.Age[i] = 40;
-                // Replacement capacity already under construction, so capacity is steady from the first quarter.
-                for (int lag = 1; lag <= icfg.BuildLag; lag++)
-                    firms.Pipeline[i * pipelineLength + Mod(step0 + lag, pipelineLength)] += icfg.Depreciation * capacity;
-                ind.CumulativeOutput[s] += output;
-                ind.ReferencePrice[s] += price * output;
-            }
-        }
 
         // Industries: reference prices, demand scales that clear the market at the start, base weights.
         var nation = sim.Nation;

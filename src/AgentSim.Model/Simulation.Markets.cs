@@ -206,34 +206,34 @@ public sealed partial class Simulation
                 prov.CellFirms[cell] += k.CellCounts[c * P * S + cell];
         if (InBurnIn) return;
         for (int p = 0; p < P; p++)
-        for (int s = 0; s < S; s++)
-        {
-            int entrants = Entrants(p, s);
-            var icfg = cfg.Industries[s];
-            for (int e = 0; e < entrants; e++)
+            for (int s = 0; s < S; s++)
             {
-                int i = FreeSlots.Count > 0 ? FreeSlots.Dequeue() : f.Count++;
-                f.EnsureCapacity(f.Count, f.PipelineLength);
-                var frng = new CounterRng((ulong)cfg.Seed, RngStreams.EntrantFirm, Step, i);
-                double sigma = icfg.CostDispersion;
-                var (size, capex, subsidyPaid, equity, loan) = EntrantTerms(p, s);
-                f.ClearSlot(i);
-                f.Province[i] = p;
-                f.Industry[i] = (byte)s;
-                f.Alive[i] = 1;
-                f.StateOwned[i] = (byte)(frng.NextDouble() < icfg.StateOwnedShare ? 1 : 0);
-                f.CostFactor[i] = Math.Exp(sigma * frng.NextGaussian() - 0.5 * sigma * sigma);
-                f.Markup[i] = ind.Firms[s] > 0 ? ind.MarkupSum[s] / ind.Firms[s] : icfg.InitialMarkup;
-                f.Price[i] = (1 + f.Markup[i]) * icfg.UnitCost * ind.CostIndex[s] * f.CostFactor[i];
-                f.ExpectedDemand[i] = fb.InitialUtilisation * size;
-                f.Cash[i] = equity + loan + subsidyPaid - capex;
-                f.Debt[i] = loan;
-                f.SmoothedUtilisation[i] = fb.TargetUtilisation;
-                f.SmoothedProfitRate[i] = fb.LoanRate;
-                f.Pipeline[i * f.PipelineLength + Initialisation.Mod(Step + icfg.BuildLag, f.PipelineLength)] = size;
-                BookEntrant(p, s, size, capex, subsidyPaid, equity);
+                int entrants = Entrants(p, s);
+                var icfg = cfg.Industries[s];
+                for (int e = 0; e < entrants; e++)
+                {
+                    int i = FreeSlots.Count > 0 ? FreeSlots.Dequeue() : f.Count++;
+                    f.EnsureCapacity(f.Count, f.PipelineLength);
+                    var frng = new CounterRng((ulong)cfg.Seed, RngStreams.EntrantFirm, Step, i);
+                    double sigma = icfg.CostDispersion;
+                    var (size, capex, subsidyPaid, equity, loan) = EntrantTerms(p, s);
+                    f.ClearSlot(i);
+                    f.Province[i] = p;
+                    f.Industry[i] = (byte)s;
+                    f.Alive[i] = 1;
+                    f.StateOwned[i] = (byte)(frng.NextDouble() < icfg.StateOwnedShare ? 1 : 0);
+                    f.CostFactor[i] = Math.Exp(sigma * frng.NextGaussian() - 0.5 * sigma * sigma);
+                    f.Markup[i] = ind.Firms[s] > 0 ? ind.MarkupSum[s] / ind.Firms[s] : icfg.InitialMarkup;
+                    f.Price[i] = (1 + f.Markup[i]) * icfg.UnitCost * ind.CostIndex[s] * f.CostFactor[i];
+                    f.ExpectedDemand[i] = fb.InitialUtilisation * size;
+                    f.Cash[i] = equity + loan + subsidyPaid - capex;
+                    f.Debt[i] = loan;
+                    f.SmoothedUtilisation[i] = fb.TargetUtilisation;
+                    f.SmoothedProfitRate[i] = fb.LoanRate;
+                    f.Pipeline[i * f.PipelineLength + Initialisation.Mod(Step + icfg.BuildLag, f.PipelineLength)] = size;
+                    BookEntrant(p, s, size, capex, subsidyPaid, equity);
+                }
             }
-        }
     }
 
     /// <summary>

@@ -65,7 +65,7 @@ public static class StudyCharts
                 ? "Each panel is one output of the study. Bars: first-order (S1, the share of the output's variance a parameter explains alone) and total-order (ST, alone and through interactions) Sobol indices; whiskers: bootstrap 95% intervals. ST well above S1 means interactions."
                 : "Each panel is one output. Bars: mu* (mean absolute elementary effect over the parameter's range: importance) and sigma (their spread: non-linearity or interactions); whiskers: bootstrap 95% intervals.")
             + " Table: sensitivity.parquet (docs/sensitivity.md).",
-            ChartKit.Png(plots, columns, width, height), width, height);
+            ChartKit.Render(plots, columns, width, height), width, height);
     }
 
     /// <summary>The precision curve of <c>agentsim replicates</c>: relative half-width and CV against N, one line per indicator.</summary>
@@ -86,6 +86,6 @@ public static class StudyCharts
         target.LinePattern = LinePattern.Dashed;
         target.Color = Colors.Gray;
         ChartKit.Legend(width);
-        return ChartKit.Png([width, cv], 2, 1400, 520);
+        return ChartKit.Render([width, cv], 2, 1400, 520).Png;
     }
 }

@@ -345,40 +345,40 @@ internal sealed class PlainFirmPhases
         Array.Copy(_cellFirms, prov.CellFirms, _cellFirms.Length);
         if (sim.InBurnIn) return;
         for (int p = 0; p < P; p++)
-        for (int s = 0; s < S; s++)
-        {
-            int entrants = sim.Entrants(p, s);
-            var icfg = cfg.Industries[s];
-            for (int e = 0; e < entrants; e++)
+            for (int s = 0; s < S; s++)
             {
-                int slot = sim.FreeSlots.Count > 0 ? sim.FreeSlots.Dequeue() : _firms.Count;
-                var frng = new CounterRng((ulong)cfg.Seed, RngStreams.EntrantFirm, sim.Step, slot);
-                double sigma = icfg.CostDispersion;
-                var (size, capex, subsidyPaid, equity, loan) = sim.EntrantTerms(p, s);
-                var firm = new Firm
+                int entrants = sim.Entrants(p, s);
+                var icfg = cfg.Industries[s];
+                for (int e = 0; e < entrants; e++)
                 {
-                    Slot = slot,
-                    Alive = true,
-                    Province = p,
-                    Industry = s,
-                    StateOwned = frng.NextDouble() < icfg.StateOwnedShare,
-                    CostFactor = Math.Exp(sigma * frng.NextGaussian() - 0.5 * sigma * sigma),
-                    Markup = ind.Firms[s] > 0 ? ind.MarkupSum[s] / ind.Firms[s] : icfg.InitialMarkup,
-                    ExpectedDemand = fb.InitialUtilisation * size,
-                    Cash = equity + loan + subsidyPaid - capex,
-                    Debt = loan,
-                    SmoothedUtilisation = fb.TargetUtilisation,
-                    SmoothedProfitRate = fb.LoanRate,
-                    Pipeline = new double[_pipelineLength],
-                };
-                firm.Price = (1 + firm.Markup) * icfg.UnitCost * ind.CostIndex[s] * firm.CostFactor;
-                firm.Pipeline[Initialisation.Mod(sim.Step + icfg.BuildLag, _pipelineLength)] = size;
-                if (slot == _firms.Count) _firms.Add(firm);
-                else _firms[slot] = firm;
+                    int slot = sim.FreeSlots.Count > 0 ? sim.FreeSlots.Dequeue() : _firms.Count;
+                    var frng = new CounterRng((ulong)cfg.Seed, RngStreams.EntrantFirm, sim.Step, slot);
+                    double sigma = icfg.CostDispersion;
+                    var (size, capex, subsidyPaid, equity, loan) = sim.EntrantTerms(p, s);
+                    var firm = new Firm
+                    {
+                        Slot = slot,
+                        Alive = true,
+                        Province = p,
+                        Industry = s,
+                        StateOwned = frng.NextDouble() < icfg.StateOwnedShare,
+                        CostFactor = Math.Exp(sigma * frng.NextGaussian() - 0.5 * sigma * sigma),
+                        Markup = ind.Firms[s] > 0 ? ind.MarkupSum[s] / ind.Firms[s] : icfg.InitialMarkup,
+                        ExpectedDemand = fb.InitialUtilisation * size,
+                        Cash = equity + loan + subsidyPaid - capex,
+                        Debt = loan,
+                        SmoothedUtilisation = fb.TargetUtilisation,
+                        SmoothedProfitRate = fb.LoanRate,
+                        Pipeline = new double[_pipelineLength],
+                    };
+                    firm.Price = (1 + firm.Markup) * icfg.UnitCost * ind.CostIndex[s] * firm.CostFactor;
+                    firm.Pipeline[Initialisation.Mod(sim.Step + icfg.BuildLag, _pipelineLength)] = size;
+                    if (slot == _firms.Count) _firms.Add(firm);
+                    else _firms[slot] = firm;
 
-                sim.BookEntrant(p, s, size, capex, subsidyPaid, equity);
+                    sim.BookEntrant(p, s, size, capex, subsidyPaid, equity);
+                }
             }
-        }
     }
 
     /// <summary>End of quarter: stocks and counts per province and industry.</summary>

@@ -59,7 +59,7 @@ public sealed class CalibrationTests : IDisposable
     }
 
     [Fact]
-    public void Moments_generated_at_known_parameters_are_fitted_back_to_them()
+    public async Task Moments_generated_at_known_parameters_are_fitted_back_to_them()
     {
         var (consumption, utilisation) = TrueMoments();
         var path = StudyFixtures.Write(_dir.Path, Spec(consumption, utilisation));
@@ -74,7 +74,7 @@ public sealed class CalibrationTests : IDisposable
         Assert.All(result.Fit, m => Assert.InRange(m.Z, -1, 1));
 
         // Every evaluation, the best as a loadable config that extends the spec, and resume from the log.
-        var written = calibrator.WriteAsync(result, path).GetAwaiter().GetResult();
+        var written = await calibrator.WriteAsync(result, path);
         var calibrated = ConfigLoader.Load(written).Config;
         Assert.Equal(best[0], calibrated.Households.BasePropensity);
         var again = new Calibrator(ConfigLoader.Load(path), RunFixtures.Provinces, output).Run();
