@@ -29,7 +29,7 @@ public sealed class SimulationConfig
     [Param("Base random seed; every random draw is keyed by (seed, stream, step, entity).", Min = 0, Max = long.MaxValue)]
     public long Seed { get; set; } = 42;
 
-    [Param("Number of quarters to simulate after the burn-in.", Unit = "quarters", Min = 1, Max = 4000)]
+    [Param("Number of quarters to simulate after the burn-in. At most 240 (60 years), the horizon every shipped scenario is tested to run with invariants on (tests/AgentSim.Tests/Runs/LongHorizonTests.cs); beyond about 250 quarters a province's economy can collapse (docs/results.md).", Unit = "quarters", Min = 1, Max = 240)]
     public int Steps { get; set; } = 80;
 
     [Param("Quarters simulated before step 0 with policy frozen, so initial transients settle; not written to outputs.", Unit = "quarters", Min = 0, Max = 400)]

@@ -74,7 +74,7 @@ public class BadConfigTests
     {
         var ex = Fails("steps: 10.5\n");
 
-        Assert.Equal("configs/bad.yaml:1:8: steps: expected an integer between 1 and 4000, got '10.5' (not a whole number)", ex.Message);
+        Assert.Equal("configs/bad.yaml:1:8: steps: expected an integer between 1 and 240, got '10.5' (not a whole number)", ex.Message);
     }
 
     [Fact]

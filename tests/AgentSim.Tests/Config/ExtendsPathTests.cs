@@ -17,14 +17,14 @@ public sealed class ExtendsPathTests : IDisposable
     {
         // Relative extends, the way a researcher writes it in a folder of their own.
         string extends = Path.GetRelativePath(_dir.Path, Shipped("pilot.yaml")).Replace('\\', '/');
-        var path = _dir.Write("mine/my-pilot.yaml", $"extends: ../{extends}\nsteps: 12\n");
+        var path = _dir.Write("mine/my-pilot.yaml", $"extends: ../{extends}\nsteps: 24\n");
 
         var loaded = ConfigLoader.Load(path);
 
         string resolved = loaded.ResolvePath(loaded.Config.Provinces.DataFile);
         Assert.Equal(Path.GetFullPath(Shipped("data/provinces.csv")), resolved);
         Assert.True(File.Exists(resolved));
-        Assert.Equal(12, loaded.Config.Steps);
+        Assert.Equal(24, loaded.Config.Steps);
         // Loading the resolved YAML beside the top file gives the same config (what a manifest replays).
         var again = ConfigLoader.LoadFromString(loaded.ResolvedYaml, path);
         Assert.Equal(resolved, again.ResolvePath(again.Config.Provinces.DataFile));
