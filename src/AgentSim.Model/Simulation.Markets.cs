@@ -1,11 +1,15 @@
+using System.Runtime.CompilerServices;
 using AgentSim.Core;
 using AgentSim.Model.State;
 
 namespace AgentSim.Model;
 
+// Once-a-quarter phases are marked AggressiveOptimization: tiered compilation would otherwise run them as
+// unoptimised tier-0 code for the first 30 calls, which is most of a short run (docs/performance.md).
 public sealed partial class Simulation
 {
     /// <summary>The central schedule: pilots switch to the pilot rule at the switch step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ApplyRuleSchedule()
     {
         var inc = Config.Incentives;
@@ -18,6 +22,7 @@ public sealed partial class Simulation
     /// Learning is global: the world price falls with the cost index at elasticity world_price_learning, and
     /// capital per unit of capacity at elasticity capital_cost_learning.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpdateLearningCurves()
     {
         double worldLearning = Config.FirmBehaviour.WorldPriceLearning, capitalLearning = Config.FirmBehaviour.CapitalCostLearning;
@@ -30,6 +35,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>Phase 5: industry demand, domestic (consumer and other) plus exports, at the sales-weighted price.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeDemand()
     {
         int S = Industry.Count;
@@ -106,6 +112,7 @@ public sealed partial class Simulation
     /// long horizons do not compound a boom's growth for a century: (1 + g)^t with g's excess over the long-run rate
     /// integrated as excess x h / ln 2 x (1 - 2^(-t/h)). Growth at or below the long-run rate is unchanged.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double TrendFactor(double growth, int quarters)
     {
         var d = Config.Demand;
@@ -118,6 +125,7 @@ public sealed partial class Simulation
 
     /// <summary>The growth rate in quarter <paramref name="quarter"/> of a trend that starts at <paramref name="growth"/>
     /// and whose excess over demand.long_run_growth fades with half-life demand.growth_half_life.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double TrendGrowth(double growth, int quarter)
     {
         var d = Config.Demand;
@@ -125,6 +133,7 @@ public sealed partial class Simulation
         return d.LongRunGrowth + (growth - d.LongRunGrowth) * Math.Pow(2, -quarter / d.GrowthHalfLife);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ResetQuarterFlows()
     {
         var prov = Provinces;
@@ -149,6 +158,7 @@ public sealed partial class Simulation
     /// Phase 9: firms that cannot pay ask their province for a bailout, in slot order (so the result does
     /// not depend on threads); refused firms exit and their liabilities are written off.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ResolveDistress()
     {
         ResetQuarterFlows();
@@ -191,6 +201,7 @@ public sealed partial class Simulation
     /// Phase 10: entrants per (province, industry) cell, more where the industry is profitable and the
     /// province subsidises it. Entrants take the oldest free slots; their capacity arrives after the build lag.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunEntry()
     {
         var k = _kernels;
@@ -240,6 +251,7 @@ public sealed partial class Simulation
     /// Phase 9's decision, shared by both engines: the province rescues a firm that cannot pay when its bailout lever
     /// times the firm's employment weight beats the threshold and its debt leaves room (soft budgets on).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool GrantsBailout(int p, double jobsWeight)
     {
         var cfg = Config;
@@ -250,6 +262,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>Books a rescue to the province and returns the cash it injects: the shortfall plus bailout_cash_quarters of wages.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double BookBailout(int p, int s, double output, double cash)
     {
         double wageBill = Industry.LabourPerUnit[s] * Industries.CostIndex[s] * output * Industry.Wage[s];
@@ -260,6 +273,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>Books an exit: the unpaid debt is written off by the bank, a share of it falls on the province's financing vehicle.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void BookExit(int p, int s, double debt, double cash)
     {
         double writeOff = debt - cash;
@@ -273,6 +287,7 @@ public sealed partial class Simulation
     /// Phase 10's count, shared by both engines: entrants to a (province, industry) cell this quarter, a Poisson draw
     /// whose rate rises with the industry's profit rate and the province's capex subsidy. Needs CellFirms set.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int Entrants(int p, int s)
     {
         var cfg = Config;
@@ -289,6 +304,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>An entrant's size (capacity units) and financing (CNY bn): capex, the province's subsidy, owners' equity, bank loan.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (double Size, double Capex, double SubsidyPaid, double Equity, double Loan) EntrantTerms(int p, int s)
     {
         var ee = Config.EntryExit;
@@ -303,6 +319,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>Books an entrant's capex, land purchase, subsidy (co-funded by the centre for strategic industries) and equity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void BookEntrant(int p, int s, double size, double capex, double subsidyPaid, double equity)
     {
         var gov = Config.Government;
@@ -320,6 +337,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>Industry aggregates, price indices and the learning-curve experience for next quarter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeIndustryIndicators()
     {
         var k = _kernels;

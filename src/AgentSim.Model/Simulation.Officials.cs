@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentSim.Config;
 using AgentSim.Core;
 using AgentSim.Model.State;
@@ -12,6 +13,7 @@ public sealed partial class Simulation
     /// year end, score every official under its own rule, learn levers, and promote or retire officials at
     /// the end of tenure. The rule only ever enters through <see cref="ScoreUnder"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunOfficials()
     {
         var prov = Provinces;
@@ -66,6 +68,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>Log growth of the sum of the last `window` quarters over the `window` before.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double WindowGrowth(double[] history, int q, int window, int p, int P)
     {
         double recent = 0, earlier = 0;
@@ -78,6 +81,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>The only place an incentive rule has an effect: what counts as doing well, relative to peers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double ScoreUnder(IncentiveRule rule, int p, double[] gdpGrowth, double[] incomeGrowth, double[] debtRatio)
     {
         double gdp = gdpGrowth[p] - PeerMean(gdpGrowth, p);
@@ -91,6 +95,7 @@ public sealed partial class Simulation
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double PeerMean(double[] values, int self)
     {
         if (values.Length < 2) return 0;
@@ -99,6 +104,7 @@ public sealed partial class Simulation
         return sum / (values.Length - 1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (double Min, double Max) LeverRange(int lever)
     {
         var lv = Config.Levers;
@@ -114,6 +120,7 @@ public sealed partial class Simulation
     /// Imitation learning: judge last year's experiment, move part of the way towards the peer with the best
     /// track record under one's own rule (herding), then try one random lever change for the coming year.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LearnByImitation(double[] scores, double[] gdpGrowth, double[] incomeGrowth, double[] debtRatio)
     {
         var prov = Provinces;
@@ -156,6 +163,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>Mean relative score of the official over its years in office so far (this year's included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double TrackRecord(int p, double score)
     {
         var prov = Provinces;
@@ -172,6 +180,7 @@ public sealed partial class Simulation
     /// lever. Moving a sector's subsidies together is what a provincial industrial plan does, and it is
     /// large enough for its effect to be told apart from the noise in relative growth.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Experiment(int p, double baseline)
     {
         var prov = Provinces;
@@ -291,6 +300,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>Year-end records; officials at the end of tenure are promoted (or retire) and replaced.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RecordYearAndPromote(double[] scores, double[] gdpGrowth, double[] incomeGrowth)
     {
         var prov = Provinces;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentSim.Model.State;
 
 namespace AgentSim.Model;
@@ -8,6 +9,7 @@ public sealed partial class Simulation
     /// Phases 11-12: firm flows reduced by province, the goods bought by each province, local budgets,
     /// households (closed-form within the quarter), GDP both ways, central government and sector balances.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeProvincesAndNation()
     {
         var k = _kernels;
@@ -308,6 +310,7 @@ public sealed partial class Simulation
     /// rate and private credit rationing. The bank recovers its directed-credit discounts and smoothed write-offs from
     /// depositors (financial repression), at most down to the deposit-rate floor.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpdateBank(int p)
     {
         var prov = Provinces;
@@ -345,6 +348,7 @@ public sealed partial class Simulation
     /// wage index its firms pay from next quarter, which closes part of the gap to 1 + rent_sharing x (margin - normal).
     /// The normal margin is the cell's smoothed margin at the end of the burn-in, so the index starts at exactly 1.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpdateWageIndices()
     {
         var k = _kernels;
