@@ -38,14 +38,7 @@ internal static class ReplicatesCommand
         public long? Seed;
         public bool Help;
 
-        public IReadOnlyList<string> Overrides()
-        {
-            var all = new List<string>(Sets);
-            if (Seed is { } seed) all.Add(string.Create(CultureInfo.InvariantCulture, $"seed={seed}"));
-            if (Firms is { } firms) all.Add(string.Create(CultureInfo.InvariantCulture, $"firms={firms}"));
-            if (Steps is { } steps) all.Add(string.Create(CultureInfo.InvariantCulture, $"steps={steps}"));
-            return all;
-        }
+        public IReadOnlyList<string> Overrides() => RunOptions.Overrides(Sets, Seed, Firms, Steps);
     }
 
     public static int Execute(string[] args, TextWriter stdout, CancellationToken ct)
@@ -232,12 +225,7 @@ internal static class ReplicatesCommand
                 case "--firms": options.Firms = RunOptions.Number(arg, cursor.Value(), 1, int.MaxValue); break;
                 case "--steps": options.Steps = RunOptions.Number(arg, cursor.Value(), 1, int.MaxValue); break;
                 case "--seed": options.Seed = RunOptions.Number(arg, cursor.Value(), 0L, long.MaxValue); break;
-                case "--set":
-                    var set = cursor.Value();
-                    if (set.IndexOf('=', StringComparison.Ordinal) <= 0)
-                        throw new UsageException($"--set '{set}': expected KEY=VALUE, e.g. --set officials.tenure=16");
-                    options.Sets.Add(set);
-                    break;
+                case "--set": options.Sets.Add(RunOptions.SetValue(cursor.Value())); break;
                 default:
                     if (arg.StartsWith('-') && arg.Length > 1)
                         throw new UsageException($"unknown option '{arg}' (see 'agentsim replicates --help')");

@@ -325,12 +325,7 @@ internal sealed class RunOptions
                     options.Latex = true;
                     break;
                 case "--set":
-                    var set = Value();
-                    if (set.IndexOf('=', StringComparison.Ordinal) <= 0)
-                    {
-                        throw new UsageException($"--set '{set}': expected KEY=VALUE, e.g. --set officials.tenure=16");
-                    }
-                    options.Sets.Add(set);
+                    options.Sets.Add(SetValue(Value()));
                     break;
                 default:
                     if (arg.StartsWith('-') && arg.Length > 1)
@@ -377,15 +372,23 @@ internal sealed class RunOptions
     }
 
     /// <summary>The --set entries, then the shorthands as overrides, so the loader's resolved YAML includes them.</summary>
-    public IReadOnlyList<string> Overrides()
+    public IReadOnlyList<string> Overrides() => Overrides(Sets, Seed, Firms, Steps, Threads);
+
+    /// <summary>The overrides of any command's options: the --set entries, then --seed, --firms, --steps, --threads.</summary>
+    public static IReadOnlyList<string> Overrides(IEnumerable<string> sets, long? seed, int? firms, int? steps, int? threads = null)
     {
-        var all = new List<string>(Sets);
-        if (Seed is { } seed) all.Add(string.Create(CultureInfo.InvariantCulture, $"seed={seed}"));
-        if (Firms is { } firms) all.Add(string.Create(CultureInfo.InvariantCulture, $"firms={firms}"));
-        if (Steps is { } steps) all.Add(string.Create(CultureInfo.InvariantCulture, $"steps={steps}"));
-        if (Threads is { } threads) all.Add(string.Create(CultureInfo.InvariantCulture, $"threads={threads}"));
+        var all = new List<string>(sets);
+        if (seed is { } s) all.Add(string.Create(CultureInfo.InvariantCulture, $"seed={s}"));
+        if (firms is { } f) all.Add(string.Create(CultureInfo.InvariantCulture, $"firms={f}"));
+        if (steps is { } t) all.Add(string.Create(CultureInfo.InvariantCulture, $"steps={t}"));
+        if (threads is { } n) all.Add(string.Create(CultureInfo.InvariantCulture, $"threads={n}"));
         return all;
     }
+
+    /// <summary>A --set value, checked to be KEY=VALUE (the key itself is checked when the config loads).</summary>
+    public static string SetValue(string set) =>
+        set.IndexOf('=', StringComparison.Ordinal) > 0 ? set
+            : throw new UsageException($"--set '{set}': expected KEY=VALUE, e.g. --set officials.tenure=16");
 
     /// <summary>Applies the shorthands to the typed config as well, so they hold whatever the loader does with overrides.</summary>
     public void ApplyTo(SimulationConfig config)

@@ -141,23 +141,12 @@ internal sealed class SweepOptions
             case "--mem": Memory = SlurmValue(option, value, "a size such as 4G or 500M"); break;
             case "--time": Time = SlurmValue(option, value, "a time limit such as 2:00:00 or 1-00:00:00"); break;
             case "--partition": Partition = SlurmValue(option, value, "a partition name"); break;
-            case "--set":
-                if (value.IndexOf('=', StringComparison.Ordinal) <= 0)
-                    throw new UsageException($"--set '{value}': expected KEY=VALUE, e.g. --set officials.tenure=16");
-                Sets.Add(value);
-                break;
+            case "--set": Sets.Add(RunOptions.SetValue(value)); break;
         }
     }
 
     /// <summary>The --set entries, then --seed/--firms/--steps, as for 'run'.</summary>
-    public IReadOnlyList<string> Overrides()
-    {
-        var all = new List<string>(Sets);
-        if (Seed is { } seed) all.Add(string.Create(CultureInfo.InvariantCulture, $"seed={seed}"));
-        if (Firms is { } firms) all.Add(string.Create(CultureInfo.InvariantCulture, $"firms={firms}"));
-        if (Steps is { } steps) all.Add(string.Create(CultureInfo.InvariantCulture, $"steps={steps}"));
-        return all;
-    }
+    public IReadOnlyList<string> Overrides() => RunOptions.Overrides(Sets, Seed, Firms, Steps);
 
     /// <summary>Values that end up on an #SBATCH line: no spaces, quotes or shell specials.</summary>
     private static string SlurmValue(string option, string value, string expected)
