@@ -152,6 +152,15 @@ public sealed partial class Simulation : IDisposable
             throw new InputException($"industries: at most {byte.MaxValue} industries are supported, got {config.Industries.Count}");
     }
 
+    /// <summary>A firm slot's variable unit cost this quarter, as the kernels compute it (learning curve, cost factor and
+    /// the wage index of its province and industry, MODEL.md 9.2).</summary>
+    public double UnitCost(int slot)
+    {
+        int s = Firms.Industry[slot], p = Firms.Province[slot];
+        return FirmKernels.UnitCost(Industry.UnitCost[s] * Industries.CostIndex[s], Firms.CostFactor[slot],
+            Provinces.WageIndex[p * Industry.Count + s], Industry.LabourPerUnit[s] * Industries.CostIndex[s] * Industry.Wage[s]);
+    }
+
     internal double Lever(int province, int lever) => Provinces.LeverValues[province * Provinces.LeverCount + lever];
 }
 

@@ -25,7 +25,7 @@ public sealed class FirmsTable
         new("sales", ColumnKind.Double, Units.Quantity, "Units sold this quarter."),
         new("inventory", ColumnKind.Double, Units.QuantityStock, "Unsold stock."),
         new("price", ColumnKind.Double, Units.Price, "Price set this quarter: (1 + markup) * unit_cost."),
-        new("unit_cost", ColumnKind.Double, Units.Price, "Variable unit cost: the industry's cost at the start, times the learning-curve index, times the firm's cost factor."),
+        new("unit_cost", ColumnKind.Double, Units.Price, "Variable unit cost: the industry's cost at the start, times the learning-curve index, times the firm's cost factor, plus the wage bill per unit above or below the reference wage (wage index of its province and industry)."),
         new("markup", ColumnKind.Double, Units.Fraction, "Markup over unit cost (negative when pricing below cost)."),
         new("cash", ColumnKind.Double, Units.Stock, "Cash."),
         new("debt", ColumnKind.Double, Units.Stock, "Bank debt."),
@@ -106,7 +106,6 @@ public sealed class FirmsTable
     {
         var f = Sim.Firms;
         var par = Sim.Industry;
-        var costIndex = Sim.Industries.CostIndex;
         var provinceNames = Sim.Provinces.Names;
         var industryNames = par.Names;
         var step = Sim.Step - 1;
@@ -127,7 +126,7 @@ public sealed class FirmsTable
             _selected++;
             rows++;
             int s = f.Industry[i];
-            var unitCost = par.UnitCost[s] * costIndex[s] * f.CostFactor[i];
+            var unitCost = Sim.UnitCost(i);
             _step.Add(step);
             _firmId.Add(i);
             _province.Add(provinceNames[f.Province[i]]);
