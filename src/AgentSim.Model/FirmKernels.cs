@@ -611,6 +611,15 @@ internal sealed class FirmKernels
             stocks.Clear();
             var industry = k.IndustryStocks.AsSpan(chunk * S * IoCount, S * IoCount);
             industry.Clear();
+            // Per-industry terms once per chunk, with the same operations as the per-firm expressions they replace.
+            Span<double> unitCostBase = stackalloc double[S];   // unit cost * cost index
+            Span<double> labourWage = stackalloc double[S];     // reference wage bill per unit of output
+            for (int s = 0; s < S; s++)
+            {
+                unitCostBase[s] = par.UnitCost[s] * ind.CostIndex[s];
+                labourWage[s] = par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
+            }
+            var wageIndex = sim.Provinces.WageIndex;
             for (int i = start; i < end; i++)
             {
                 if (f.Alive[i] == 0) continue;
@@ -628,8 +637,7 @@ internal sealed class FirmKernels
                 industry[io + IoFirms] += 1;
                 industry[io + IoZombies] += zombie;
                 industry[io + IoProfitRate] += f.SmoothedProfitRate[i];
-                industry[io + IoUnitCost] += UnitCost(par.UnitCost[s] * ind.CostIndex[s], f.CostFactor[i], sim.Provinces.WageIndex[p * S + s],
-                    par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s]);
+                industry[io + IoUnitCost] += UnitCost(unitCostBase[s], f.CostFactor[i], wageIndex[p * S + s], labourWage[s]);
                 industry[io + IoCapitalBook] += f.Capacity[i] * par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
             }
         }

@@ -74,7 +74,6 @@ public sealed partial class Simulation
         double vatCentral = 0, servicesTax = 0, transfers = 0, cofunding = 0, tradeInCentral = 0, stateInvestment = 0;
         double nlHouseholds = 0, nlFirms = 0, nlServices = 0, nlBanks = 0, nlLocal = 0, bankInterest = 0, bankLosses = 0;
         double depositInterest = 0, bankToCentre = 0, deposits = 0, directedDiscount = 0, bankOtherIncome = 0;
-        var bank = cfg.Banking;
         double gdp = 0, gdpReal = 0, consumption = 0, investment = 0, government = 0, netExports = 0, exports = 0, imports = 0;
         double income = 0, firmInvestment = 0;
 
