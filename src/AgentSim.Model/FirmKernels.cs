@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using AgentSim.Core;
+using AgentSim.Core.Simd;
+using AgentSim.Model.Kernels;
 using AgentSim.Model.State;
 
 namespace AgentSim.Model;
@@ -61,6 +63,12 @@ internal sealed class FirmKernels
     internal double[] ExportShare = [];
     internal double[] MeanOutput = [];
 
+    // Per-(province, industry) cell tables and constants of the lane kernels, rebuilt before each pass.
+    private double[] _pricingCells = [];
+    private double[] _accountsCells = [];
+    private readonly PricingLanes.Constants _pricingConstants = new();
+    private readonly AccountsLanes.Constants _accountsConstants = new();
+
     private readonly ProductionAndPricing _pricing;
     private readonly MarketFirstPass _market;
     private readonly AccountsAndInvestment _accounts;
@@ -79,7 +87,22 @@ internal sealed class FirmKernels
         _market = new MarketFirstPass(this);
         _accounts = new AccountsAndInvestment(this);
         _observation = new Observation(this);
+        Width = DefaultWidth();
         EnsureBuffers();
+    }
+
+    /// <summary>
+    /// Firms per vector operation in the lane kernels: 8 (AVX-512), 4 (AVX2) or 1. Results are the same bits at every
+    /// width; <c>AGENTSIM_LANES=1|4|8</c> picks one below the machine's widest (for measurements).
+    /// </summary>
+    internal int Width { get; set; }
+
+    internal static int DefaultWidth()
+    {
+        int native = Lanes.NativeWidth;
+        return int.TryParse(Environment.GetEnvironmentVariable("AGENTSIM_LANES"), out int asked) && asked is 1 or 4 or 8 && asked <= native
+            ? asked
+            : native;
     }
 
     internal Simulation Sim => _sim;
@@ -120,7 +143,53 @@ internal sealed class FirmKernels
             NormalisingPrice[s] = ind.LastPrice[s] > 0 ? ind.LastPrice[s] : ind.ReferencePrice[s];
             MeanOutput[s] = ind.MeanOutputPerFirm[s];
         }
+        BuildPricingCells();
         pool.Run(_pricing, _chunks);
+    }
+
+    /// <summary>The pricing pass's per-cell terms and constants, with the same operations as the per-firm expressions.</summary>
+    private void BuildPricingCells()
+    {
+        var cfg = _sim.Config;
+        var fb = cfg.FirmBehaviour;
+        var par = _sim.Industry;
+        var ind = _sim.Industries;
+        var prov = _sim.Provinces;
+        int S = par.Count, P = prov.Count, leverCount = prov.LeverCount;
+        int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), bailoutLever = LeverLayout.BailoutPropensity(S);
+        const int W = PricingLanes.CellStride;
+        if (_pricingCells.Length < P * S * W) _pricingCells = new double[P * S * W];
+        var cells = _pricingCells;
+        var levers = prov.LeverValues;
+        for (int p = 0; p < P; p++)
+            for (int s = 0; s < S; s++)
+            {
+                int row = (p * S + s) * W;
+                cells[row + PricingLanes.CKeep] = 1 - par.Depreciation[s];
+                cells[row + PricingLanes.CUnitCostBase] = par.UnitCost[s] * ind.CostIndex[s];
+                cells[row + PricingLanes.CLabourWage] = par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
+                cells[row + PricingLanes.CWageIndex] = prov.WageIndex[p * S + s];
+                cells[row + PricingLanes.CProductionSubsidy] = levers[p * leverCount + productionSubsidyLever];
+                cells[row + PricingLanes.CBailoutPropensity] = levers[p * leverCount + bailoutLever];
+                cells[row + PricingLanes.CMeanOutput] = MeanOutput[s];
+                cells[row + PricingLanes.CNormalisingPrice] = NormalisingPrice[s];
+                cells[row + PricingLanes.CWeightExponent] = -par.Substitution[s];
+            }
+        var c = _pricingConstants;
+        c.ExpectationSmoothing = fb.ExpectationSmoothing;
+        c.TargetInventory = fb.TargetInventoryRatio;
+        c.UtilisationFloor = fb.UtilisationFloor;
+        c.MaxInventory = fb.MaxInventoryQuarters;
+        c.InventoryBand = fb.InventoryBand;
+        c.PriceCutUtilisation = fb.PriceCutUtilisation;
+        c.RaiseUtilisation = fb.MarkupRaiseUtilisation;
+        c.MarkupDown = fb.MarkupDown;
+        c.MarkupUp = fb.MarkupUp;
+        c.BelowCostFloor = fb.BelowCostFloor;
+        c.MaxMarkup = fb.MaxMarkup;
+        c.BailoutThreshold = cfg.EntryExit.BailoutThreshold;
+        c.ProductionFloors = cfg.Mechanisms.ProductionFloors;
+        c.SoftBudget = cfg.Mechanisms.SoftBudget;
     }
 
     public void RunMarketClearing(WorkerPool pool)
@@ -140,7 +209,73 @@ internal sealed class FirmKernels
         }
     }
 
-    public void RunAccountsAndInvestment(WorkerPool pool) => pool.Run(_accounts, _chunks);
+    public void RunAccountsAndInvestment(WorkerPool pool)
+    {
+        BuildAccountsCells();
+        pool.Run(_accounts, _chunks);
+    }
+
+    /// <summary>The accounts pass's per-cell terms and constants, with the same operations as the per-firm expressions.</summary>
+    private void BuildAccountsCells()
+    {
+        var cfg = _sim.Config;
+        var fb = cfg.FirmBehaviour;
+        var gov = cfg.Government;
+        var par = _sim.Industry;
+        var ind = _sim.Industries;
+        var prov = _sim.Provinces;
+        int S = par.Count, P = prov.Count, leverCount = prov.LeverCount;
+        int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), creditLever = LeverLayout.CreditEasing(S);
+        const int W = AccountsLanes.CellStride;
+        if (_accountsCells.Length < P * S * W) _accountsCells = new double[P * S * W];
+        var cells = _accountsCells;
+        var levers = prov.LeverValues;
+        double phi0 = fb.InvestmentBase, maxGrowth = fb.MaxInvestmentRate;
+        double strategicMask = BitConverter.Int64BitsToDouble(-1L);
+        for (int p = 0; p < P; p++)
+            for (int s = 0; s < S; s++)
+            {
+                int row = (p * S + s) * W, lv = p * leverCount;
+                cells[row + AccountsLanes.CUnitCostBase] = par.UnitCost[s] * ind.CostIndex[s];
+                cells[row + AccountsLanes.CLabourWage] = par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
+                cells[row + AccountsLanes.CLabourPerOutput] = par.LabourPerUnit[s] * ind.CostIndex[s];
+                cells[row + AccountsLanes.CWage] = par.Wage[s];
+                cells[row + AccountsLanes.CCapitalPerUnit] = par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
+                cells[row + AccountsLanes.CDepreciation] = par.Depreciation[s];
+                cells[row + AccountsLanes.CGrowthBase] = par.Depreciation[s] + ind.ExpectedDemandGrowth[s] + phi0 + ind.InvestmentIntercept[s];
+                cells[row + AccountsLanes.CMaxGrowthRate] = par.Depreciation[s] + maxGrowth;
+                cells[row + AccountsLanes.CLeftoverPerWeight] = LeftoverPerWeight[s];
+                cells[row + AccountsLanes.CWageIndex] = prov.WageIndex[p * S + s];
+                cells[row + AccountsLanes.CProductionSubsidy] = levers[lv + productionSubsidyLever];
+                cells[row + AccountsLanes.CSubsidyRate] = levers[lv + s];
+                cells[row + AccountsLanes.CCreditEasing] = levers[lv + creditLever];
+                cells[row + AccountsLanes.CRationing] = prov.PrivateCreditRationing[p];
+                // Co-funding follows the centre's list.
+                cells[row + AccountsLanes.CStrategic] = par.OnPolicyList[s] ? strategicMask : 0;
+                cells[row + AccountsLanes.CExportShare] = ExportShare[s];
+                cells[row + AccountsLanes.CValueAddedPerUnit] = ind.ValueAddedPerUnit0[s];
+            }
+        var c = _accountsConstants;
+        c.VatRate = gov.VatRate;
+        c.LoanRate = fb.LoanRate;
+        c.Payout = fb.DividendPayout;
+        c.Smoothing = fb.MemorySmoothing;
+        c.Phi0 = phi0;
+        c.Phi1 = fb.InvestmentUtilisation;
+        c.Phi2 = fb.InvestmentProfit;
+        c.Phi3 = fb.InvestmentSubsidy;
+        c.Phi4 = fb.InvestmentCredit;
+        c.TargetUtilisation = fb.TargetUtilisation;
+        c.LeverageLimit = fb.LeverageLimit;
+        c.Repayment = fb.RepaymentRate;
+        c.BufferQuarters = fb.CashBufferQuarters;
+        c.TargetSubsidy = fb.TargetIndustrySubsidy;
+        c.DirectedDiscount = cfg.Banking.DirectedCreditDiscount;
+        c.Cofunding = gov.StrategicCofunding;
+        c.ImportShare = fb.ImportedMaterialShare;
+        c.LandShare = gov.LandShareOfCapex;
+        c.SoftBudget = cfg.Mechanisms.SoftBudget;
+    }
 
     public void RunObservation(WorkerPool pool)
     {
@@ -171,149 +306,83 @@ internal sealed class FirmKernels
     /// <summary>Phase 2-4: construction, expectations, production plan, markup and price, market weights.</summary>
     private sealed class ProductionAndPricing(FirmKernels k) : IChunkBody
     {
+        /// <summary>Per-thread block state: worker threads live as long as the pool, so this is allocated once per thread.</summary>
+        [ThreadStatic] private static PricingLanes.Block? _block;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var sim = k._sim;
             var f = sim.Firms;
-            var cfg = sim.Config;
-            var fb = cfg.FirmBehaviour;
-            var par = sim.Industry;
-            var ind = sim.Industries;
-            var prov = sim.Provinces;
-            int S = par.Count, P = prov.Count, L = f.PipelineLength, leverCount = prov.LeverCount;
+            int S = sim.Industry.Count, P = sim.Provinces.Count, L = f.PipelineLength;
             var (start, end) = Chunking.Range(chunk, f.Count, k._chunkSize);
             var sums = k.PricingSums.AsSpan(chunk * S * IpCount, S * IpCount);
             sums.Clear();
             var positions = k.ProvinceFlows.AsSpan(chunk * P * PfCount, P * PfCount);
             for (int p = 0; p < P; p++) positions[p * PfCount + PfNetPositionStart] = 0;
+            var b = _block ??= new PricingLanes.Block();
+            b.Alive = f.Alive; b.StateOwned = f.StateOwned; b.SoldOut = f.SoldOut; b.Cash = f.Cash; b.Capacity = f.Capacity;
+            b.ExpectedDemand = f.ExpectedDemand; b.Sales = f.Sales; b.Inventory = f.Inventory; b.Output = f.Output;
+            b.CostFactor = f.CostFactor; b.Markup = f.Markup; b.SmoothedUtilisation = f.SmoothedUtilisation; b.Price = f.Price;
+            b.Debt = f.Debt; b.Cells = k._pricingCells;
+            b.ClearSums(P, S);
+            var constants = k._pricingConstants;
+            int width = k.Width;
 
             int slot = Initialisation.Mod(sim.Step, L);
-            double beta = fb.ExpectationSmoothing, targetInventory = fb.TargetInventoryRatio;
-            double floor = fb.UtilisationFloor, maxInventory = fb.MaxInventoryQuarters;
-            double band = fb.InventoryBand, priceCutUtilisation = fb.PriceCutUtilisation, raiseUtilisation = fb.MarkupRaiseUtilisation;
-            double markupDown = fb.MarkupDown, markupUp = fb.MarkupUp, belowCost = fb.BelowCostFloor, maxMarkup = fb.MaxMarkup;
-            bool floors = cfg.Mechanisms.ProductionFloors, softBudget = cfg.Mechanisms.SoftBudget;
-            double bailoutThreshold = cfg.EntryExit.BailoutThreshold;
-            int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), bailoutLever = LeverLayout.BailoutPropensity(S);
-            var levers = prov.LeverValues;
-            var wageIndex = prov.WageIndex;
-
-            // Per-industry terms, computed once per chunk with the same operations as the per-firm expressions.
-            Span<double> keep = stackalloc double[S];            // 1 - depreciation
-            Span<double> unitCostBase = stackalloc double[S];    // unit cost * cost index
-            Span<double> weightExponent = stackalloc double[S];  // -theta
-            Span<double> labourWage = stackalloc double[S];      // reference wage bill per unit of output
-            for (int s = 0; s < S; s++)
-            {
-                labourWage[s] = par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
-                keep[s] = 1 - par.Depreciation[s];
-                unitCostBase[s] = par.UnitCost[s] * ind.CostIndex[s];
-                weightExponent[s] = -par.Substitution[s];
-            }
-            var meanOutput = k.MeanOutput;
-            var normalisingPrice = k.NormalisingPrice;
-
-            // Firm arrays in locals: the loop stores into arrays, so the JIT would otherwise reload every field.
             var alive = f.Alive;
             var industryOf = f.Industry;
             var provinceOf = f.Province;
-            var stateOwned = f.StateOwned;
-            var soldOut = f.SoldOut;
-            var cashOf = f.Cash;
-            var debts = f.Debt;
-            var capacities = f.Capacity;
             var pipeline = f.Pipeline;
-            var expectedDemand = f.ExpectedDemand;
-            var salesOf = f.Sales;
-            var inventories = f.Inventory;
-            var outputs = f.Output;
-            var costFactors = f.CostFactor;
-            var markups = f.Markup;
-            var smoothedUtilisation = f.SmoothedUtilisation;
-            var prices = f.Price;
-
-            int n = end - start;
-            // Dead slots get weight 0: their factor (available stock) is 0 and their base 1.
-            var availableStock = Scratch(0, n);
-            var relative = Scratch(1, n);
-            var exponent = Scratch(2, n);
-            for (int i = start; i < end; i++)
+            var cellOffset = b.CellOffset;
+            var industryOffset = b.IndustryOffset;
+            var provinceOffset = b.ProvinceOffset;
+            var rows = b.Rows;
+            const int B = PricingLanes.BlockSize;
+            for (int blockStart = start; blockStart < end; blockStart += B)
             {
-                int local = i - start;
-                if (alive[i] == 0) { availableStock[local] = 0; relative[local] = 1; exponent[local] = 0; continue; }
-                int s = industryOf[i], p = provinceOf[i];
-                double cash = cashOf[i];
-                positions[p * PfCount + PfNetPositionStart] += cash - debts[i];
+                int blockEnd = Math.Min(end, blockStart + B), n = blockEnd - blockStart;
+                // Scalar gather pass: each firm's cell row and sums entries (dead slots: the spare entries), and the
+                // capacity arriving from its pipeline slot (a strided read the lanes cannot load).
+                var arriving = rows.RowSpan(PricingLanes.RArriving);
+                for (int i = blockStart; i < blockEnd; i++)
+                {
+                    int local = i - blockStart;
+                    if (alive[i] == 0)
+                    {
+                        cellOffset[local] = 0;
+                        industryOffset[local] = S * PricingLanes.IndustryStride;
+                        provinceOffset[local] = P * PricingLanes.ProvinceStride;
+                        arriving[local] = 0;
+                        continue;
+                    }
+                    int p = provinceOf[i], s = industryOf[i];
+                    cellOffset[local] = (p * S + s) * PricingLanes.CellStride;
+                    industryOffset[local] = s * PricingLanes.IndustryStride;
+                    provinceOffset[local] = p * PricingLanes.ProvinceStride;
+                    int pipe = i * L + slot;
+                    arriving[local] = pipeline[pipe];
+                    pipeline[pipe] = 0;
+                }
 
-                // Construction: capacity whose build lag has elapsed comes on line; depreciation.
-                int pipe = i * L + slot;
-                double capacity = (capacities[i] + pipeline[pipe]) * keep[s];
-                pipeline[pipe] = 0;
-                capacities[i] = capacity;
+                PricingLanes.Run(b, constants, blockStart, blockEnd, width);
 
-                // Production plan with adaptive expectations (frozen while a firm has no capacity yet).
-                double expected = expectedDemand[i];
-                double lastSales = salesOf[i];
-                if (capacity > 0) expected += beta * (lastSales - expected);
-                expectedDemand[i] = expected;
-                double inventory = inventories[i];
-                double lastOutput = outputs[i];
-                double planned = expected * (1 + targetInventory) - inventory;
-                double minimum = 0;
-                bool employmentPressure = stateOwned[i] != 0 || levers[p * leverCount + productionSubsidyLever] > 0;
-                if (floors && employmentPressure && inventory < maxInventory * expected) minimum = floor * capacity;
-                double output = Math.Clamp(planned, minimum, capacity);
-                if (output < 0) output = 0;
-                outputs[i] = output;
-
-                // Markup adapts to inventories; below-cost pricing needs a soft budget or deep cash.
-                double unitCost = UnitCost(unitCostBase[s], costFactors[i], wageIndex[p * S + s], labourWage[s]);
-                double markup = markups[i];
-                double target = targetInventory * expected;
-                double smoothedU = smoothedUtilisation[i];
-                if (inventory > (1 + band) * target || smoothedU < priceCutUtilisation) markup -= markupDown;
-                else if ((soldOut[i] != 0 || inventory < (1 - band) * target) && smoothedU >= raiseUtilisation) markup += markupUp;
-                double weightOfJobs = meanOutput[s] > 0 ? lastOutput / meanOutput[s] : 1;
-                bool expectsBailout = softBudget && (stateOwned[i] != 0
-                    || levers[p * leverCount + bailoutLever] * weightOfJobs > bailoutThreshold);
-                bool deepCash = cash > 2 * belowCost * unitCost * output;
-                double markupFloor = expectsBailout || deepCash ? -belowCost : 0;
-                markup = Math.Clamp(markup, markupFloor, maxMarkup);
-                markups[i] = markup;
-                double price = (1 + markup) * unitCost;
-                prices[i] = price;
-
-                // Market weight (below, vectorised): available stock times relative price to the power -theta.
-                double available = output + inventory;
-                availableStock[local] = available;
-                relative[local] = price / normalisingPrice[s];
-                exponent[local] = weightExponent[s];
-                ref double sum = ref sums[s * IpCount];
-                Unsafe.Add(ref sum, IpPriceTimesLastSales) += price * lastSales;
-                Unsafe.Add(ref sum, IpLastSales) += lastSales;
-                Unsafe.Add(ref sum, IpAvailable) += available;
-                Unsafe.Add(ref sum, IpPriceTimesAvailable) += price * available;
+                // Market weight: available stock times relative price to the power -theta (vectorised); then every
+                // firm's contributions to the per-industry sums and net positions, in slot order.
+                var weights = rows.RowSpan(PricingLanes.IndustryRows + IpWeight)[..n];
+                DeterministicMath.ScaledPower(rows.RowSpan(PricingLanes.RAvailable)[..n], rows.RowSpan(PricingLanes.RRelative)[..n],
+                    rows.RowSpan(PricingLanes.RExponent)[..n], weights);
+                weights.CopyTo(k.Weight.AsSpan(blockStart, n));
+                PricingLanes.Accumulate(b, blockStart, blockEnd, width);
             }
 
-            var weights = k.Weight.AsSpan(start, end - start);
-            DeterministicMath.ScaledPower(availableStock, relative, exponent, weights);
-            for (int i = start; i < end; i++)
-                if (alive[i] != 0) sums[industryOf[i] * IpCount + IpWeight] += weights[i - start];
+            // The chunk's partial sums, from the lanes' tables (each entry summed in slot order).
+            var industrySums = b.IndustrySums.RowSpan(0);
+            for (int s = 0; s < S; s++)
+                for (int q = 0; q < IpCount; q++) sums[s * IpCount + q] = industrySums[s * PricingLanes.IndustryStride + q];
+            var provinceSums = b.ProvinceSums.RowSpan(0);
+            for (int p = 0; p < P; p++) positions[p * PfCount + PfNetPositionStart] = provinceSums[p * PricingLanes.ProvinceStride];
         }
-    }
-
-    /// <summary>
-    /// Per-thread scratch of one chunk's length for the vectorised market weights. Worker threads live as long
-    /// as the pool, so these are allocated once per thread, never per step.
-    /// </summary>
-    [ThreadStatic] private static double[]? _scratch;
-
-    private static Span<double> Scratch(int part, int length)
-    {
-        var scratch = _scratch;
-        if (scratch is null || scratch.Length < 3 * length) _scratch = scratch = new double[3 * Math.Max(length, Chunking.DefaultChunkSize)];
-        return scratch.AsSpan(part * length, length);
     }
 
     /// <summary>Phase 6, first pass: sales in proportion to weight, capped by what the firm has.</summary>
@@ -350,245 +419,104 @@ internal sealed class FirmKernels
     /// <summary>Phase 6 (second pass), 7 and 8: reallocated sales, accounts, investment, distress flags.</summary>
     private sealed class AccountsAndInvestment(FirmKernels k) : IChunkBody
     {
+        /// <summary>Per-thread block state: worker threads live as long as the pool, so this is allocated once per thread.</summary>
+        [ThreadStatic] private static AccountsLanes.Block? _block;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var sim = k._sim;
             var f = sim.Firms;
-            var cfg = sim.Config;
-            var fb = cfg.FirmBehaviour;
-            var gov = cfg.Government;
             var par = sim.Industry;
-            var ind = sim.Industries;
-            var prov = sim.Provinces;
-            int S = par.Count, P = prov.Count, L = f.PipelineLength, leverCount = prov.LeverCount;
+            int S = par.Count, P = sim.Provinces.Count, L = f.PipelineLength;
             var (start, end) = Chunking.Range(chunk, f.Count, k._chunkSize);
+            // This chunk's partial sums: written whole at the end, from the lanes' tables.
             var flows = k.ProvinceFlows.AsSpan(chunk * P * PfCount, P * PfCount);
-            for (int p = 0; p < P; p++)
-                for (int q = 0; q < PfCount; q++)
-                    if (q != PfNetPositionStart) flows[p * PfCount + q] = 0;
             var industryFlows = k.IndustryFlows.AsSpan(chunk * S * IaCount, S * IaCount);
-            industryFlows.Clear();
             var cells = k.CellCounts.AsSpan(chunk * P * S, P * S);
-            cells.Clear();
             var cellFlows = k.CellFlows.AsSpan(chunk * P * S * CfCount, P * S * CfCount);
-            cellFlows.Clear();
             int distressed = 0;
             var distressedSlots = k.Distressed.AsSpan(chunk * k._chunkSize, k._chunkSize);
 
-            double importShare = fb.ImportedMaterialShare, vatRate = gov.VatRate, loanRate = fb.LoanRate;
-            double payout = fb.DividendPayout, smoothing = fb.MemorySmoothing;
-            double phi0 = fb.InvestmentBase, phi1 = fb.InvestmentUtilisation, phi2 = fb.InvestmentProfit,
-                phi3 = fb.InvestmentSubsidy, phi4 = fb.InvestmentCredit, targetU = fb.TargetUtilisation,
-                maxGrowth = fb.MaxInvestmentRate, leverageLimit = fb.LeverageLimit, repayment = fb.RepaymentRate,
-                bufferQuarters = fb.CashBufferQuarters, landShare = gov.LandShareOfCapex, cofunding = gov.StrategicCofunding,
-                targetSubsidy = fb.TargetIndustrySubsidy;
-            bool softBudget = cfg.Mechanisms.SoftBudget;
-            double directedDiscount = cfg.Banking.DirectedCreditDiscount;
-            var intercept = ind.InvestmentIntercept;
-            var rationing = prov.PrivateCreditRationing;
-            var wageIndex = prov.WageIndex;
-            int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), creditLever = LeverLayout.CreditEasing(S);
-            var levers = prov.LeverValues;
-            var leftoverPerWeight = k.LeftoverPerWeight;
-            var exportShare = k.ExportShare;
-            var weights = k.Weight;
-            int step = sim.Step;
+            var b = _block ??= new AccountsLanes.Block();
+            b.Alive = f.Alive; b.StateOwned = f.StateOwned; b.Output = f.Output; b.Inventory = f.Inventory; b.Sales = f.Sales;
+            b.Weight = k.Weight; b.CostFactor = f.CostFactor; b.Price = f.Price; b.Debt = f.Debt; b.Cash = f.Cash;
+            b.Capacity = f.Capacity; b.Profit = f.Profit; b.SmoothedUtilisation = f.SmoothedUtilisation;
+            b.SmoothedProfitRate = f.SmoothedProfitRate; b.Cells = k._accountsCells;
+            var constants = k._accountsConstants;
+            int width = k.Width;
 
-            // Per-industry terms, computed once per chunk with the same operations (and so the same rounding)
-            // as the per-firm expressions they replace.
-            Span<double> unitCostBase = stackalloc double[S];      // unit cost * cost index
-            Span<double> labourPerOutput = stackalloc double[S];   // labour per unit * cost index
-            Span<double> labourWage = stackalloc double[S];        // reference wage bill per unit of output
-            Span<double> capitalPerUnit = stackalloc double[S];    // capital per unit * capital cost index
-            Span<double> growthBase = stackalloc double[S];        // depreciation + expected demand growth + phi0
-            Span<double> maxGrowthRate = stackalloc double[S];     // depreciation + max investment rate
             Span<int> buildSlot = stackalloc int[S];               // pipeline slot where this quarter's orders arrive
-            for (int s = 0; s < S; s++)
-            {
-                unitCostBase[s] = par.UnitCost[s] * ind.CostIndex[s];
-                labourPerOutput[s] = par.LabourPerUnit[s] * ind.CostIndex[s];
-                labourWage[s] = par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
-                capitalPerUnit[s] = par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
-                growthBase[s] = par.Depreciation[s] + ind.ExpectedDemandGrowth[s] + phi0 + intercept[s];
-                maxGrowthRate[s] = par.Depreciation[s] + maxGrowth;
-                buildSlot[s] = Initialisation.Mod(step + par.BuildLag[s], L);
-            }
-            var wage = par.Wage;
-            var depreciation = par.Depreciation;
-            var strategicIndustry = par.OnPolicyList;   // co-funding follows the centre's list
-            var valueAddedPerUnit = ind.ValueAddedPerUnit0;
+            for (int s = 0; s < S; s++) buildSlot[s] = Initialisation.Mod(sim.Step + par.BuildLag[s], L);
+            b.ClearSums(P, S);
 
-            // Firm arrays in locals: the loop stores into arrays, so the JIT would otherwise reload every field.
             var alive = f.Alive;
             var industryOf = f.Industry;
             var provinceOf = f.Province;
-            var stateOwned = f.StateOwned;
             var soldOut = f.SoldOut;
-            var outputs = f.Output;
-            var inventories = f.Inventory;
-            var salesOf = f.Sales;
-            var costFactors = f.CostFactor;
-            var prices = f.Price;
-            var debts = f.Debt;
             var cashOf = f.Cash;
-            var capacities = f.Capacity;
-            var profits = f.Profit;
-            var smoothedUtilisation = f.SmoothedUtilisation;
-            var smoothedProfitRate = f.SmoothedProfitRate;
             var pipeline = f.Pipeline;
             var negativeEquityQuarters = f.NegativeEquityQuarters;
             var ages = f.Age;
+            var cellOffset = b.CellOffset;
+            var provinceOffset = b.ProvinceOffset;
+            var industryOffset = b.IndustryOffset;
+            var cellSumOffset = b.CellSumOffset;
+            ref double o = ref b.Rows.Row(0);
+            const int B = AccountsLanes.BlockSize, R = AccountsLanes.RowStride;
 
-            for (int i = start; i < end; i++)
+            for (int blockStart = start; blockStart < end; blockStart += B)
             {
-                if (alive[i] == 0) continue;
-                int s = industryOf[i], p = provinceOf[i];
-                int lv = p * leverCount;
-                int cell = p * S + s;
-
-                // Second market pass: unmet demand goes to firms with stock left.
-                double output = outputs[i];
-                double available = output + inventories[i];
-                double sales = salesOf[i];
-                double extra = Math.Min(available - sales, weights[i] * leftoverPerWeight[s]);
-                if (extra > 0) sales += extra;
-                salesOf[i] = sales;
-                soldOut[i] = (byte)(sales >= available * (1 - 1e-12) ? 1 : 0);
-                double inventory = available - sales;
-                inventories[i] = inventory;
-
-                // Accounts.
-                double cellWageIndex = wageIndex[cell];
-                double unitCost = UnitCost(unitCostBase[s], costFactors[i], cellWageIndex, labourWage[s]);
-                double price = prices[i];
-                double employment = labourPerOutput[s] * output;
-                double variableCost = unitCost * output;
-                double wageBill = Math.Min(employment * wage[s] * cellWageIndex, variableCost);
-                double materials = variableCost - wageBill;
-                double revenue = price * sales;
-                double vat = vatRate * Math.Max(0, revenue - materials);
-                double debt = debts[i];
-                double productionSubsidy = levers[lv + productionSubsidyLever] * revenue;
-                double subsidyRate = levers[lv + s];
-                // Directed credit: easing reaches state-owned firms and the official's target industries, as a discount
-                // on the loan rate that the province's bank funds (MODEL.md 9.1).
-                bool soft = softBudget && (stateOwned[i] != 0 || subsidyRate >= targetSubsidy);
-                double fullInterest = loanRate * debt;
-                double discount = soft ? levers[lv + creditLever] * directedDiscount * fullInterest : 0;
-                double interest = fullInterest - discount;
-                double capitalUnit = capitalPerUnit[s];
-                double capacity = capacities[i];
-                double capitalBook = capacity * capitalUnit;
-                double depreciationCharge = depreciation[s] * capitalBook;
-                double profit = revenue - unitCost * sales - vat - interest + productionSubsidy - depreciationCharge;
-                double cash = cashOf[i] + revenue - wageBill - materials - vat - interest + productionSubsidy;
-                double dividends = profit > 0 && cash > 0 ? Math.Min(cash, payout * profit) : 0;
-                cash -= dividends;
-                profits[i] = profit;
-
-                // Memories used by investment.
-                double utilisation = capacity > 0 ? output / capacity : targetU;
-                double profitRate = capitalBook > 0 ? profit / capitalBook : loanRate;
-                double smoothedU = smoothedUtilisation[i] + smoothing * (utilisation - smoothedUtilisation[i]);
-                double smoothedR = smoothedProfitRate[i] + smoothing * (profitRate - smoothedProfitRate[i]);
-                smoothedUtilisation[i] = smoothedU;
-                smoothedProfitRate[i] = smoothedR;
-
-                // Investment: desired growth, financed by cash, then loans (soft budgets ignore leverage; other firms'
-                // loans are limited by leverage and, under a loan-to-deposit ceiling, rationed).
-                double creditTerm = soft ? phi4 * levers[lv + creditLever] : 0;
-                double deviation = phi1 * (smoothedU - targetU) + phi2 * (smoothedR - loanRate) + phi3 * subsidyRate + creditTerm;
-                double growth = growthBase[s] + deviation;
-                growth = cash < 0 ? 0 : Math.Clamp(growth, 0, maxGrowthRate[s]);
-                double capex = growth * capitalBook;
-                double loan = 0, subsidy = 0;
-                if (capex > 0)
+                int blockEnd = Math.Min(end, blockStart + B);
+                // Where each firm reads its cell's terms and adds its flows (dead slots: to the spare entries).
+                for (int i = blockStart; i < blockEnd; i++)
                 {
-                    double buffer = bufferQuarters * variableCost;
-                    double netNeed = capex * (1 - subsidyRate);
-                    double fromCash = Math.Min(Math.Max(0, cash - buffer), netNeed);
-                    loan = netNeed - fromCash;
-                    if (!soft)
+                    int local = i - blockStart;
+                    if (alive[i] == 0)
                     {
-                        double maxDebt = leverageLimit * (capitalBook + capex);
-                        if (debt + loan > maxDebt)
-                        {
-                            loan = Math.Max(0, maxDebt - debt);
-                            capex = (fromCash + loan) / (1 - subsidyRate);
-                        }
-                        double served = rationing[p];
-                        if (served < 1 && loan > 0)
-                        {
-                            loan *= served;
-                            capex = (fromCash + loan) / (1 - subsidyRate);
-                        }
+                        cellOffset[local] = 0;
+                        provinceOffset[local] = P * AccountsLanes.ProvinceStride;
+                        industryOffset[local] = S * AccountsLanes.IndustryStride;
+                        cellSumOffset[local] = P * S * AccountsLanes.CellSumStride;
+                        continue;
                     }
-                    subsidy = subsidyRate * capex;
-                    // loan + subsidy - capex = -fromCash by construction; subtracting it directly keeps a firm that pays
-                    // wholly by loan and subsidy at exactly the cash it had (0 stays 0, not -1e-18).
-                    cash -= fromCash;
-                    debt += loan;
-                    pipeline[i * L + buildSlot[s]] += capex / capitalUnit;
+                    int s = industryOf[i], p = provinceOf[i], cell = p * S + s;
+                    cellOffset[local] = cell * AccountsLanes.CellStride;
+                    provinceOffset[local] = p * AccountsLanes.ProvinceStride;
+                    industryOffset[local] = s * AccountsLanes.IndustryStride;
+                    cellSumOffset[local] = cell * AccountsLanes.CellSumStride;
                 }
 
-                // Repayment from cash above the buffer.
-                double repaymentBuffer = bufferQuarters * variableCost;
-                if (cash > repaymentBuffer && debt > 0)
+                AccountsLanes.Run(b, constants, blockStart, blockEnd, width);
+
+                // Per-firm bookkeeping the lanes do not hold (bytes, shorts, the pipeline ring, the distress list).
+                for (int i = blockStart; i < blockEnd; i++)
                 {
-                    double repay = Math.Min(repayment * debt, cash - repaymentBuffer);
-                    cash -= repay;
-                    debt -= repay;
+                    if (alive[i] == 0) continue;
+                    int j = i - blockStart;
+                    soldOut[i] = (byte)(BitConverter.DoubleToInt64Bits(Unsafe.Add(ref o, AccountsLanes.ISoldOut * R + j)) != 0 ? 1 : 0);
+                    if (BitConverter.DoubleToInt64Bits(Unsafe.Add(ref o, AccountsLanes.IInvested * R + j)) != 0)
+                        pipeline[i * L + buildSlot[industryOf[i]]] += Unsafe.Add(ref o, (AccountsLanes.IndustryRows + IaCapacityOrdered) * R + j);
+                    // Zombie bookkeeping: alive with negative equity.
+                    negativeEquityQuarters[i] = (short)(Unsafe.Add(ref o, AccountsLanes.IEquity * R + j) < 0 ? Math.Min(negativeEquityQuarters[i] + 1, short.MaxValue) : 0);
+                    if (ages[i] < short.MaxValue) ages[i]++;
+                    if (cashOf[i] < 0) distressedSlots[distressed++] = i;
                 }
-                cashOf[i] = cash;
-                debts[i] = debt;
+            }
 
-                // Zombie bookkeeping: alive with negative equity.
-                double equity = capitalBook + inventory * unitCost + cash - debt;
-                negativeEquityQuarters[i] = (short)(equity < 0 ? Math.Min(negativeEquityQuarters[i] + 1, short.MaxValue) : 0);
-                if (ages[i] < short.MaxValue) ages[i]++;
-                if (cash < 0) distressedSlots[distressed++] = i;
-
-                bool strategic = strategicIndustry[s];
-                // Accumulators through one reference per group: no index arithmetic or bounds check per term,
-                // and the same additions in the same order as indexing.
-                ref double pf = ref flows[p * PfCount];
-                Unsafe.Add(ref pf, PfRevenue) += revenue;
-                Unsafe.Add(ref pf, PfExportRevenue) += revenue * exportShare[s];
-                Unsafe.Add(ref pf, PfWages) += wageBill;
-                Unsafe.Add(ref pf, PfEmployment) += employment;
-                Unsafe.Add(ref pf, PfImportedMaterials) += materials * importShare;
-                Unsafe.Add(ref pf, PfDomesticMaterials) += materials * (1 - importShare);
-                Unsafe.Add(ref pf, PfInventoryInvestment) += (output - sales) * unitCost;
-                Unsafe.Add(ref pf, PfVat) += vat;
-                Unsafe.Add(ref pf, PfInterest) += interest;
-                Unsafe.Add(ref pf, PfProductionSubsidy) += productionSubsidy;
-                Unsafe.Add(ref pf, PfDirectedDiscount) += discount;
-                Unsafe.Add(ref pf, PfDirectedDebt) += soft ? debts[i] : 0;
-                Unsafe.Add(ref pf, PfDirectedLoans) += soft ? loan : 0;
-                Unsafe.Add(ref pf, PfPrivateLoans) += soft ? 0 : loan;
-                Unsafe.Add(ref pf, PfCapexSubsidyLocal) += strategic ? subsidy * (1 - cofunding) : subsidy;
-                Unsafe.Add(ref pf, PfCapexSubsidyCentral) += strategic ? subsidy * cofunding : 0;
-                Unsafe.Add(ref pf, PfCapex) += capex;
-                Unsafe.Add(ref pf, PfCapexToConstruction) += capex * (1 - landShare);
-                Unsafe.Add(ref pf, PfLand) += capex * landShare;
-                Unsafe.Add(ref pf, PfDividends) += dividends;
-                Unsafe.Add(ref pf, PfProfit) += profit;
-                Unsafe.Add(ref pf, PfRealValueAdded) += output * valueAddedPerUnit[s];
-                ref double ia = ref industryFlows[s * IaCount];
-                Unsafe.Add(ref ia, IaOutput) += output;
-                Unsafe.Add(ref ia, IaSales) += sales;
-                Unsafe.Add(ref ia, IaRevenue) += revenue;
-                Unsafe.Add(ref ia, IaProfit) += profit;
-                Unsafe.Add(ref ia, IaEmployment) += employment;
-                Unsafe.Add(ref ia, IaCapacityOrdered) += capex / capitalUnit;
-                Unsafe.Add(ref ia, IaGrowthDeviation) += (phi0 + deviation) * capitalBook;
-                Unsafe.Add(ref ia, IaCapital) += capitalBook;
-                cells[cell] += 1;
-                ref double cf = ref cellFlows[cell * CfCount];
-                Unsafe.Add(ref cf, CfRevenue) += revenue;
-                Unsafe.Add(ref cf, CfProfit) += profit;
-                Unsafe.Add(ref cf, CfEmployment) += employment;
+            // The chunk's partial sums, from the lanes' tables (each entry summed in slot order).
+            var provinceSums = b.ProvinceSums.RowSpan(0);
+            for (int p = 0; p < P; p++)
+                for (int q = 0; q < PfCount; q++)
+                    if (q != PfNetPositionStart) flows[p * PfCount + q] = provinceSums[p * AccountsLanes.ProvinceStride + q];
+            var industrySums = b.IndustrySums.RowSpan(0);
+            for (int s = 0; s < S; s++)
+                for (int q = 0; q < IaCount; q++) industryFlows[s * IaCount + q] = industrySums[s * AccountsLanes.IndustryStride + q];
+            var cellSums = b.CellSums.RowSpan(0);
+            for (int cell = 0; cell < P * S; cell++)
+            {
+                cells[cell] = cellSums[cell * AccountsLanes.CellSumStride + CfCount];
+                for (int q = 0; q < CfCount; q++) cellFlows[cell * CfCount + q] = cellSums[cell * AccountsLanes.CellSumStride + q];
             }
             k.DistressedCount[chunk] = distressed;
         }
@@ -620,25 +548,40 @@ internal sealed class FirmKernels
                 labourWage[s] = par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
             }
             var wageIndex = sim.Provinces.WageIndex;
+            // Firm arrays in locals: the loop stores into spans, so the JIT would otherwise reload every field.
+            var alive = f.Alive;
+            var industryOf = f.Industry;
+            var provinceOf = f.Province;
+            var negativeEquityQuarters = f.NegativeEquityQuarters;
+            var cashOf = f.Cash;
+            var debts = f.Debt;
+            var capacities = f.Capacity;
+            var inventories = f.Inventory;
+            var markups = f.Markup;
+            var smoothedProfitRate = f.SmoothedProfitRate;
+            var costFactors = f.CostFactor;
+            var capitalPerUnit = par.CapitalPerUnit;
+            var capitalCostIndex = ind.CapitalCostIndex;
             for (int i = start; i < end; i++)
             {
-                if (f.Alive[i] == 0) continue;
-                int s = f.Industry[i], p = f.Province[i];
-                double zombie = f.NegativeEquityQuarters[i] >= zombieQuarters ? 1 : 0;
-                int o = p * PoCount;
-                stocks[o + PoCash] += f.Cash[i];
-                stocks[o + PoDebt] += f.Debt[i];
-                stocks[o + PoFirms] += 1;
-                stocks[o + PoZombies] += zombie;
-                int io = s * IoCount;
-                industry[io + IoCapacity] += f.Capacity[i];
-                industry[io + IoInventory] += f.Inventory[i];
-                industry[io + IoMarkup] += f.Markup[i];
-                industry[io + IoFirms] += 1;
-                industry[io + IoZombies] += zombie;
-                industry[io + IoProfitRate] += f.SmoothedProfitRate[i];
-                industry[io + IoUnitCost] += UnitCost(unitCostBase[s], f.CostFactor[i], wageIndex[p * S + s], labourWage[s]);
-                industry[io + IoCapitalBook] += f.Capacity[i] * par.CapitalPerUnit[s] * ind.CapitalCostIndex[s];
+                if (alive[i] == 0) continue;
+                int s = industryOf[i], p = provinceOf[i];
+                double zombie = negativeEquityQuarters[i] >= zombieQuarters ? 1 : 0;
+                ref double po = ref stocks[p * PoCount];
+                Unsafe.Add(ref po, PoCash) += cashOf[i];
+                Unsafe.Add(ref po, PoDebt) += debts[i];
+                Unsafe.Add(ref po, PoFirms) += 1;
+                Unsafe.Add(ref po, PoZombies) += zombie;
+                double capacity = capacities[i];
+                ref double io = ref industry[s * IoCount];
+                Unsafe.Add(ref io, IoCapacity) += capacity;
+                Unsafe.Add(ref io, IoInventory) += inventories[i];
+                Unsafe.Add(ref io, IoMarkup) += markups[i];
+                Unsafe.Add(ref io, IoFirms) += 1;
+                Unsafe.Add(ref io, IoZombies) += zombie;
+                Unsafe.Add(ref io, IoProfitRate) += smoothedProfitRate[i];
+                Unsafe.Add(ref io, IoUnitCost) += UnitCost(unitCostBase[s], costFactors[i], wageIndex[p * S + s], labourWage[s]);
+                Unsafe.Add(ref io, IoCapitalBook) += capacity * capitalPerUnit[s] * capitalCostIndex[s];
             }
         }
     }
