@@ -55,6 +55,10 @@ internal sealed class FirmKernels
     internal int[] Distressed = [];            // per chunk: firm slots with negative cash, in slot order
     internal int[] DistressedCount = [];
     internal double[] Weight = [];             // per firm scratch: market weight, then leftover weight
+    internal int[] CellOfFirm = [];            // per firm scratch: province * S + industry, P * S for a dead slot (set by pricing)
+
+    // Per cell (the spare cell P * S included): its row in the lane kernels' cell tables and its entries in their sums.
+    private int[] _pricingColumns = [], _accountsColumns = [], _provinceEntry24 = [], _provinceEntry4 = [], _industryEntry8 = [], _cellEntry4 = [];
 
     // Per-quarter inputs computed between passes.
     internal double[] NormalisingPrice = [];
@@ -131,6 +135,28 @@ internal sealed class FirmKernels
             Array.Resize(ref DistressedCount, n);
         }
         if (Weight.Length < _sim.Firms.Capacity.Length) Array.Resize(ref Weight, _sim.Firms.Capacity.Length);
+        if (CellOfFirm.Length < _sim.Firms.Capacity.Length) Array.Resize(ref CellOfFirm, _sim.Firms.Capacity.Length);
+        if (_cellEntry4.Length != P * S + 1)
+        {
+            int cells = P * S + 1;
+            _pricingColumns = new int[cells];
+            _accountsColumns = new int[cells];
+            _provinceEntry24 = new int[cells];
+            _provinceEntry4 = new int[cells];
+            _industryEntry8 = new int[cells];
+            _cellEntry4 = new int[cells];
+            for (int cell = 0; cell < cells; cell++)
+            {
+                // The spare cell's province and industry are the spare entries P and S.
+                int p = cell == P * S ? P : cell / S, s = cell == P * S ? S : cell % S;
+                _pricingColumns[cell] = cell * PricingLanes.CellStride;
+                _accountsColumns[cell] = cell * AccountsLanes.CellStride;
+                _provinceEntry24[cell] = p * AccountsLanes.ProvinceStride;
+                _provinceEntry4[cell] = p * PricingLanes.ProvinceStride;
+                _industryEntry8[cell] = s * AccountsLanes.IndustryStride;
+                _cellEntry4[cell] = cell * AccountsLanes.CellSumStride;
+            }
+        }
         _chunks = chunks;
     }
 
@@ -158,7 +184,7 @@ internal sealed class FirmKernels
         int S = par.Count, P = prov.Count, leverCount = prov.LeverCount;
         int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), bailoutLever = LeverLayout.BailoutPropensity(S);
         const int W = PricingLanes.CellStride;
-        if (_pricingCells.Length < P * S * W) _pricingCells = new double[P * S * W];
+        if (_pricingCells.Length < (P * S + 1) * W) _pricingCells = new double[(P * S + 1) * W];   // the spare cell's row stays 0
         var cells = _pricingCells;
         var levers = prov.LeverValues;
         for (int p = 0; p < P; p++)
@@ -227,7 +253,7 @@ internal sealed class FirmKernels
         int S = par.Count, P = prov.Count, leverCount = prov.LeverCount;
         int productionSubsidyLever = LeverLayout.ProductionSubsidy(S), creditLever = LeverLayout.CreditEasing(S);
         const int W = AccountsLanes.CellStride;
-        if (_accountsCells.Length < P * S * W) _accountsCells = new double[P * S * W];
+        if (_accountsCells.Length < (P * S + 1) * W) _accountsCells = new double[(P * S + 1) * W];   // the spare cell's row stays 0
         var cells = _accountsCells;
         var levers = prov.LeverValues;
         double phi0 = fb.InvestmentBase, maxGrowth = fb.MaxInvestmentRate;
@@ -324,7 +350,8 @@ internal sealed class FirmKernels
             b.Alive = f.Alive; b.StateOwned = f.StateOwned; b.SoldOut = f.SoldOut; b.Cash = f.Cash; b.Capacity = f.Capacity;
             b.ExpectedDemand = f.ExpectedDemand; b.Sales = f.Sales; b.Inventory = f.Inventory; b.Output = f.Output;
             b.CostFactor = f.CostFactor; b.Markup = f.Markup; b.SmoothedUtilisation = f.SmoothedUtilisation; b.Price = f.Price;
-            b.Debt = f.Debt; b.Cells = k._pricingCells;
+            b.Debt = f.Debt; b.Cells = k._pricingCells; b.CellOf = k.CellOfFirm;
+            b.ColumnOffset = k._pricingColumns; b.IndustryEntry = k._industryEntry8; b.ProvinceEntry = k._provinceEntry4;
             b.ClearSums(P, S);
             var constants = k._pricingConstants;
             int width = k.Width;
@@ -334,32 +361,26 @@ internal sealed class FirmKernels
             var industryOf = f.Industry;
             var provinceOf = f.Province;
             var pipeline = f.Pipeline;
-            var cellOffset = b.CellOffset;
-            var industryOffset = b.IndustryOffset;
-            var provinceOffset = b.ProvinceOffset;
+            var cellOf = k.CellOfFirm;
+            int spareCell = P * S;
             var rows = b.Rows;
             const int B = PricingLanes.BlockSize;
             for (int blockStart = start; blockStart < end; blockStart += B)
             {
                 int blockEnd = Math.Min(end, blockStart + B), n = blockEnd - blockStart;
-                // Scalar gather pass: each firm's cell row and sums entries (dead slots: the spare entries), and the
-                // capacity arriving from its pipeline slot (a strided read the lanes cannot load).
+                // Scalar pass: each firm's cell (read by this pass and the accounts), and the capacity arriving from its
+                // pipeline slot (a strided read the lanes cannot load).
                 var arriving = rows.RowSpan(PricingLanes.RArriving);
                 for (int i = blockStart; i < blockEnd; i++)
                 {
                     int local = i - blockStart;
                     if (alive[i] == 0)
                     {
-                        cellOffset[local] = 0;
-                        industryOffset[local] = S * PricingLanes.IndustryStride;
-                        provinceOffset[local] = P * PricingLanes.ProvinceStride;
+                        cellOf[i] = spareCell;
                         arriving[local] = 0;
                         continue;
                     }
-                    int p = provinceOf[i], s = industryOf[i];
-                    cellOffset[local] = (p * S + s) * PricingLanes.CellStride;
-                    industryOffset[local] = s * PricingLanes.IndustryStride;
-                    provinceOffset[local] = p * PricingLanes.ProvinceStride;
+                    cellOf[i] = provinceOf[i] * S + industryOf[i];
                     int pipe = i * L + slot;
                     arriving[local] = pipeline[pipe];
                     pipeline[pipe] = 0;
@@ -442,7 +463,9 @@ internal sealed class FirmKernels
             b.Alive = f.Alive; b.StateOwned = f.StateOwned; b.Output = f.Output; b.Inventory = f.Inventory; b.Sales = f.Sales;
             b.Weight = k.Weight; b.CostFactor = f.CostFactor; b.Price = f.Price; b.Debt = f.Debt; b.Cash = f.Cash;
             b.Capacity = f.Capacity; b.Profit = f.Profit; b.SmoothedUtilisation = f.SmoothedUtilisation;
-            b.SmoothedProfitRate = f.SmoothedProfitRate; b.Cells = k._accountsCells;
+            b.SmoothedProfitRate = f.SmoothedProfitRate; b.Cells = k._accountsCells; b.CellOf = k.CellOfFirm;
+            b.ColumnOffset = k._accountsColumns; b.ProvinceEntry = k._provinceEntry24; b.IndustryEntry = k._industryEntry8;
+            b.CellEntry = k._cellEntry4;
             var constants = k._accountsConstants;
             int width = k.Width;
 
@@ -458,35 +481,12 @@ internal sealed class FirmKernels
             var pipeline = f.Pipeline;
             var negativeEquityQuarters = f.NegativeEquityQuarters;
             var ages = f.Age;
-            var cellOffset = b.CellOffset;
-            var provinceOffset = b.ProvinceOffset;
-            var industryOffset = b.IndustryOffset;
-            var cellSumOffset = b.CellSumOffset;
             ref double o = ref b.Rows.Row(0);
             const int B = AccountsLanes.BlockSize, R = AccountsLanes.RowStride;
 
             for (int blockStart = start; blockStart < end; blockStart += B)
             {
                 int blockEnd = Math.Min(end, blockStart + B);
-                // Where each firm reads its cell's terms and adds its flows (dead slots: to the spare entries).
-                for (int i = blockStart; i < blockEnd; i++)
-                {
-                    int local = i - blockStart;
-                    if (alive[i] == 0)
-                    {
-                        cellOffset[local] = 0;
-                        provinceOffset[local] = P * AccountsLanes.ProvinceStride;
-                        industryOffset[local] = S * AccountsLanes.IndustryStride;
-                        cellSumOffset[local] = P * S * AccountsLanes.CellSumStride;
-                        continue;
-                    }
-                    int s = industryOf[i], p = provinceOf[i], cell = p * S + s;
-                    cellOffset[local] = cell * AccountsLanes.CellStride;
-                    provinceOffset[local] = p * AccountsLanes.ProvinceStride;
-                    industryOffset[local] = s * AccountsLanes.IndustryStride;
-                    cellSumOffset[local] = cell * AccountsLanes.CellSumStride;
-                }
-
                 AccountsLanes.Run(b, constants, blockStart, blockEnd, width);
 
                 // Per-firm bookkeeping the lanes do not hold (bytes, shorts, the pipeline ring, the distress list).

@@ -28,19 +28,19 @@ public interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract TSelf Gather(ref double table, ref int indices);
 
     /// <summary>
-    /// Reads a table row for each lane (lane k's row starts at table[offsets[k]]) and turns rows into columns:
+    /// Reads a table row for each lane (lane k's row starts at table[offsetOfCell[cells[k]]]) and turns rows into columns:
     /// column q of the lanes' rows is stored as Count consecutive values at destination[q * stride], for q below
     /// <paramref name="columns"/> (a multiple of 4). One transposition of whole rows costs far less than a gather per
     /// column (gathers are microcoded and slow on many x86 processors).
     /// </summary>
-    static abstract void LoadColumns(ref double table, ref int offsets, int columns, ref double destination, int stride);
+    static abstract void LoadColumns(ref double table, ref int cells, ref int offsetOfCell, int columns, ref double destination, int stride);
 
     /// <summary>
     /// The reverse of <see cref="LoadColumns"/>, adding: for each lane k in order, adds the lane's values of rows
-    /// 0 .. 4 * groups - 1 (row q's Count lanes at rows[q * stride]) to table[offsets[k] + q]. Lanes are added one
+    /// 0 .. 4 * groups - 1 (row q's Count lanes at rows[q * stride]) to table[offsetOfCell[cells[k]] + q]. Lanes are added one
     /// after another, so each table entry receives its additions in slot order, as a scalar loop would add them.
     /// </summary>
-    static abstract void AccumulateRows(ref double rows, int stride, int groups, ref double table, ref int offsets);
+    static abstract void AccumulateRows(ref double rows, int stride, int groups, ref double table, ref int cells, ref int offsetOfCell);
 
     /// <summary>A mask that is true where the byte is not zero, for Count consecutive bytes.</summary>
     static abstract TSelf NonZero(ref byte source);
@@ -112,16 +112,16 @@ public readonly struct Lanes1 : ILanes<Lanes1>
     public static Lanes1 Gather(ref double table, ref int indices) => new(Unsafe.Add(ref table, indices));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void LoadColumns(ref double table, ref int offsets, int columns, ref double destination, int stride)
+    public static void LoadColumns(ref double table, ref int cells, ref int offsetOfCell, int columns, ref double destination, int stride)
     {
-        ref double row = ref Unsafe.Add(ref table, offsets);
+        ref double row = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, cells));
         for (int q = 0; q < columns; q++) Unsafe.Add(ref destination, q * stride) = Unsafe.Add(ref row, q);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AccumulateRows(ref double rows, int stride, int groups, ref double table, ref int offsets)
+    public static void AccumulateRows(ref double rows, int stride, int groups, ref double table, ref int cells, ref int offsetOfCell)
     {
-        ref double row = ref Unsafe.Add(ref table, offsets);
+        ref double row = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, cells));
         for (int q = 0; q < 4 * groups; q++) Unsafe.Add(ref row, q) += Unsafe.Add(ref rows, q * stride);
     }
 
@@ -198,12 +198,12 @@ public readonly struct Lanes4 : ILanes<Lanes4>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void LoadColumns(ref double table, ref int offsets, int columns, ref double destination, int stride)
+    public static void LoadColumns(ref double table, ref int cells, ref int offsetOfCell, int columns, ref double destination, int stride)
     {
-        ref double row0 = ref Unsafe.Add(ref table, offsets);
-        ref double row1 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 1));
-        ref double row2 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 2));
-        ref double row3 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 3));
+        ref double row0 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, cells));
+        ref double row1 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 1)));
+        ref double row2 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 2)));
+        ref double row3 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 3)));
         for (int q = 0; q < columns; q += 4)
         {
             Transpose(Vector256.LoadUnsafe(ref row0, (nuint)q), Vector256.LoadUnsafe(ref row1, (nuint)q),
@@ -217,12 +217,12 @@ public readonly struct Lanes4 : ILanes<Lanes4>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AccumulateRows(ref double rows, int stride, int groups, ref double table, ref int offsets)
+    public static void AccumulateRows(ref double rows, int stride, int groups, ref double table, ref int cells, ref int offsetOfCell)
     {
-        ref double row0 = ref Unsafe.Add(ref table, offsets);
-        ref double row1 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 1));
-        ref double row2 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 2));
-        ref double row3 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 3));
+        ref double row0 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, cells));
+        ref double row1 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 1)));
+        ref double row2 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 2)));
+        ref double row3 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 3)));
         for (int g = 0; g < groups; g++)
         {
             int q = 4 * g;
@@ -323,16 +323,16 @@ public readonly struct Lanes8 : ILanes<Lanes8>
         new(Vector512.Create(Lanes4.Gather(ref table, ref indices).Value, Lanes4.Gather(ref table, ref Unsafe.Add(ref indices, 4)).Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void LoadColumns(ref double table, ref int offsets, int columns, ref double destination, int stride)
+    public static void LoadColumns(ref double table, ref int cells, ref int offsetOfCell, int columns, ref double destination, int stride)
     {
-        ref double row0 = ref Unsafe.Add(ref table, offsets);
-        ref double row1 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 1));
-        ref double row2 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 2));
-        ref double row3 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 3));
-        ref double row4 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 4));
-        ref double row5 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 5));
-        ref double row6 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 6));
-        ref double row7 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsets, 7));
+        ref double row0 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, cells));
+        ref double row1 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 1)));
+        ref double row2 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 2)));
+        ref double row3 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 3)));
+        ref double row4 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 4)));
+        ref double row5 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 5)));
+        ref double row6 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 6)));
+        ref double row7 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 7)));
         for (int q = 0; q < columns; q += 4)
         {
             // Two 4 x 4 transposes (lanes 0-3 and 4-7), joined.
@@ -354,11 +354,11 @@ public readonly struct Lanes8 : ILanes<Lanes8>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AccumulateRows(ref double rows, int stride, int groups, ref double table, ref int offsets)
+    public static void AccumulateRows(ref double rows, int stride, int groups, ref double table, ref int cells, ref int offsetOfCell)
     {
         // Lanes 0-3, then 4-7: slot order.
-        Lanes4.AccumulateRows(ref rows, stride, groups, ref table, ref offsets);
-        Lanes4.AccumulateRows(ref Unsafe.Add(ref rows, 4), stride, groups, ref table, ref Unsafe.Add(ref offsets, 4));
+        Lanes4.AccumulateRows(ref rows, stride, groups, ref table, ref cells, ref offsetOfCell);
+        Lanes4.AccumulateRows(ref Unsafe.Add(ref rows, 4), stride, groups, ref table, ref Unsafe.Add(ref cells, 4), ref offsetOfCell);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -54,12 +54,12 @@ internal static class AccountsLanes
         public double[] Output = [], Inventory = [], Sales = [], Weight = [], CostFactor = [], Price = [], Debt = [],
             Cash = [], Capacity = [], Profit = [], SmoothedUtilisation = [], SmoothedProfitRate = [];
         public double[] Cells = [];
-        /// <summary>Per firm of the block (index slot - start): its cell's row offset in <see cref="Cells"/>.</summary>
-        public int[] CellOffset = new int[BlockSize];
+        /// <summary>Per firm slot: its (province, industry) cell, or the spare cell P * S for a dead slot.</summary>
+        public int[] CellOf = [];
+        /// <summary>Per cell (spare included): its row's offset in <see cref="Cells"/>, and its entries in the sums below.</summary>
+        public int[] ColumnOffset = [], ProvinceEntry = [], IndustryEntry = [], CellEntry = [];
         /// <summary>Scratch and outputs: row r, firm slot - start.</summary>
         public AlignedRows Rows = new(RowCount, RowStride);
-        /// <summary>Per firm of the block: where its contributions go in the sums below (dead slots: the last, spare entry).</summary>
-        public int[] ProvinceOffset = new int[BlockSize], IndustryOffset = new int[BlockSize], CellSumOffset = new int[BlockSize];
         /// <summary>Partial sums of a chunk: per province (ProvinceStride), industry (IndustryStride) and cell (CellSumStride).</summary>
         public AlignedRows ProvinceSums = new(1, 8), IndustrySums = new(1, 8), CellSums = new(1, 8);
 
@@ -109,15 +109,20 @@ internal static class AccountsLanes
             Math.Min(Math.Min(Math.Min(b.Sales.Length, b.Weight.Length), Math.Min(b.CostFactor.Length, b.Price.Length)),
             Math.Min(Math.Min(Math.Min(b.Debt.Length, b.Cash.Length), Math.Min(b.Capacity.Length, b.Profit.Length)),
             Math.Min(b.SmoothedUtilisation.Length, b.SmoothedProfitRate.Length))));
-        if (start < 0 || end < start || end > slots || end - start > BlockSize || b.CellOffset.Length < end - start || b.Cells.Length < CellStride)
+        if (start < 0 || end < start || end > slots || end > b.CellOf.Length || end - start > BlockSize || b.Cells.Length < CellStride)
             throw new ArgumentOutOfRangeException(nameof(end), "a block must lie inside the firm arrays and span at most BlockSize firms");
-        // Offsets are the caller's (FirmKernels computes them from validated province and industry indices); checking
-        // each firm's here cost as much as a pass, so they are checked in debug builds only.
-        for (int j = 0; j < end - start; j++)
-            Debug.Assert((uint)b.CellOffset[j] <= (uint)(b.Cells.Length - CellStride)
-                && (uint)b.ProvinceOffset[j] <= (uint)(b.ProvinceSums.RowLength - ProvinceStride)
-                && (uint)b.IndustryOffset[j] <= (uint)(b.IndustrySums.RowLength - IndustryStride)
-                && (uint)b.CellSumOffset[j] <= (uint)(b.CellSums.RowLength - CellSumStride), "an offset lies outside its table");
+        // Cells and their offsets are the caller's (FirmKernels computes them from validated province and industry
+        // indices); checking each firm's here cost as much as a pass, so they are checked in debug builds only.
+        for (int i = start; i < end; i++)
+        {
+            int cell = b.CellOf[i];
+            Debug.Assert((uint)cell < (uint)b.ColumnOffset.Length && b.ColumnOffset.Length <= b.ProvinceEntry.Length
+                && b.ColumnOffset.Length <= b.IndustryEntry.Length && b.ColumnOffset.Length <= b.CellEntry.Length, "a cell lies outside the tables");
+            Debug.Assert((uint)b.ColumnOffset[cell] <= (uint)(b.Cells.Length - CellStride)
+                && (uint)b.ProvinceEntry[cell] <= (uint)(b.ProvinceSums.RowLength - ProvinceStride)
+                && (uint)b.IndustryEntry[cell] <= (uint)(b.IndustrySums.RowLength - IndustryStride)
+                && (uint)b.CellEntry[cell] <= (uint)(b.CellSums.RowLength - CellSumStride), "an offset lies outside its table");
+        }
     }
 
     /// <summary>Pass 4: each firm's contributions added to its province's, industry's and cell's sums, in slot order.</summary>
@@ -128,16 +133,17 @@ internal static class AccountsLanes
         ref double provinces = ref b.ProvinceSums.Row(0);
         ref double industries = ref b.IndustrySums.Row(0);
         ref double cells = ref b.CellSums.Row(0);
-        ref int provinceOffset = ref MemoryMarshal.GetArrayDataReference(b.ProvinceOffset);
-        ref int industryOffset = ref MemoryMarshal.GetArrayDataReference(b.IndustryOffset);
-        ref int cellOffset = ref MemoryMarshal.GetArrayDataReference(b.CellSumOffset);
+        ref int cellOf = ref MemoryMarshal.GetArrayDataReference(b.CellOf);
+        ref int provinceEntry = ref MemoryMarshal.GetArrayDataReference(b.ProvinceEntry);
+        ref int industryEntry = ref MemoryMarshal.GetArrayDataReference(b.IndustryEntry);
+        ref int cellEntry = ref MemoryMarshal.GetArrayDataReference(b.CellEntry);
         int i = start;
         for (; i + T.Count <= end; i += T.Count)
         {
             int j = i - origin;
-            T.AccumulateRows(ref Row(ref r, ProvinceRows, j), RowStride, ProvinceStride / 4, ref provinces, ref Unsafe.Add(ref provinceOffset, j));
-            T.AccumulateRows(ref Row(ref r, IndustryRows, j), RowStride, IndustryStride / 4, ref industries, ref Unsafe.Add(ref industryOffset, j));
-            T.AccumulateRows(ref Row(ref r, CellRows, j), RowStride, CellSumStride / 4, ref cells, ref Unsafe.Add(ref cellOffset, j));
+            T.AccumulateRows(ref Row(ref r, ProvinceRows, j), RowStride, ProvinceStride / 4, ref provinces, ref Unsafe.Add(ref cellOf, i), ref provinceEntry);
+            T.AccumulateRows(ref Row(ref r, IndustryRows, j), RowStride, IndustryStride / 4, ref industries, ref Unsafe.Add(ref cellOf, i), ref industryEntry);
+            T.AccumulateRows(ref Row(ref r, CellRows, j), RowStride, CellSumStride / 4, ref cells, ref Unsafe.Add(ref cellOf, i), ref cellEntry);
         }
         return i;
     }
@@ -147,13 +153,14 @@ internal static class AccountsLanes
     private static int Columns<T>(Block b, int origin, int start, int end) where T : struct, ILanes<T>
     {
         ref double cells = ref MemoryMarshal.GetArrayDataReference(b.Cells);
-        ref int cellOffset = ref MemoryMarshal.GetArrayDataReference(b.CellOffset);
+        ref int cellOf = ref MemoryMarshal.GetArrayDataReference(b.CellOf);
+        ref int columnOffset = ref MemoryMarshal.GetArrayDataReference(b.ColumnOffset);
         ref double columns = ref b.Rows.Row(0);
         int i = start;
         for (; i + T.Count <= end; i += T.Count)
         {
             int j = i - origin;
-            T.LoadColumns(ref cells, ref Unsafe.Add(ref cellOffset, j), CellStride, ref Unsafe.Add(ref columns, j), RowStride);
+            T.LoadColumns(ref cells, ref Unsafe.Add(ref cellOf, i), ref columnOffset, CellStride, ref Unsafe.Add(ref columns, j), RowStride);
         }
         return i;
     }

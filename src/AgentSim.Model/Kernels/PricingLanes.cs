@@ -54,9 +54,9 @@ internal static class PricingLanes
             CostFactor = [], Markup = [], SmoothedUtilisation = [], Price = [];
         public double[] Cells = [];
         /// <summary>Per firm of the block (index slot - start): its cell's row offset in <see cref="Cells"/>.</summary>
-        public int[] CellOffset = new int[BlockSize];
-        /// <summary>Per firm of the block: where its contributions go in the sums below (dead slots: the last, spare entry).</summary>
-        public int[] IndustryOffset = new int[BlockSize], ProvinceOffset = new int[BlockSize];
+        public int[] CellOf = [];
+        /// <summary>Per cell (spare included): its row's offset in <see cref="Cells"/>, and its entries in the sums below.</summary>
+        public int[] ColumnOffset = [], IndustryEntry = [], ProvinceEntry = [];
         /// <summary>Partial sums of a chunk: per industry (IndustryStride) and province (ProvinceStride).</summary>
         public AlignedRows IndustrySums = new(1, 8), ProvinceSums = new(1, 8);
         public double[] Debt = [];
@@ -101,14 +101,19 @@ internal static class PricingLanes
             Math.Min(Math.Min(Math.Min(b.Capacity.Length, b.ExpectedDemand.Length), Math.Min(b.Sales.Length, b.Inventory.Length)),
             Math.Min(Math.Min(Math.Min(b.Output.Length, b.CostFactor.Length), Math.Min(b.Markup.Length, b.SmoothedUtilisation.Length)),
             Math.Min(b.Price.Length, b.Debt.Length))));
-        if (start < 0 || end < start || end > slots || end - start > BlockSize || b.CellOffset.Length < end - start || b.Cells.Length < CellStride)
+        if (start < 0 || end < start || end > slots || end > b.CellOf.Length || end - start > BlockSize || b.Cells.Length < CellStride)
             throw new ArgumentOutOfRangeException(nameof(end), "a block must lie inside the firm arrays and span at most BlockSize firms");
-        // Offsets are the caller's (FirmKernels computes them from validated province and industry indices); checking
-        // each firm's here cost as much as a pass, so they are checked in debug builds only.
-        for (int j = 0; j < end - start; j++)
-            Debug.Assert((uint)b.CellOffset[j] <= (uint)(b.Cells.Length - CellStride)
-                && (uint)b.IndustryOffset[j] <= (uint)(b.IndustrySums.RowLength - IndustryStride)
-                && (uint)b.ProvinceOffset[j] <= (uint)(b.ProvinceSums.RowLength - ProvinceStride), "an offset lies outside its table");
+        // Cells and their offsets are the caller's (FirmKernels computes them from validated province and industry
+        // indices); checking each firm's here cost as much as a pass, so they are checked in debug builds only.
+        for (int i = start; i < end; i++)
+        {
+            int cell = b.CellOf[i];
+            Debug.Assert((uint)cell < (uint)b.ColumnOffset.Length && b.ColumnOffset.Length <= b.IndustryEntry.Length
+                && b.ColumnOffset.Length <= b.ProvinceEntry.Length, "a cell lies outside the tables");
+            Debug.Assert((uint)b.ColumnOffset[cell] <= (uint)(b.Cells.Length - CellStride)
+                && (uint)b.IndustryEntry[cell] <= (uint)(b.IndustrySums.RowLength - IndustryStride)
+                && (uint)b.ProvinceEntry[cell] <= (uint)(b.ProvinceSums.RowLength - ProvinceStride), "an offset lies outside its table");
+        }
     }
 
     /// <summary>
@@ -136,14 +141,15 @@ internal static class PricingLanes
         ref double r = ref b.Rows.Row(0);
         ref double industries = ref b.IndustrySums.Row(0);
         ref double provinces = ref b.ProvinceSums.Row(0);
-        ref int industryOffset = ref MemoryMarshal.GetArrayDataReference(b.IndustryOffset);
-        ref int provinceOffset = ref MemoryMarshal.GetArrayDataReference(b.ProvinceOffset);
+        ref int cellOf = ref MemoryMarshal.GetArrayDataReference(b.CellOf);
+        ref int industryEntry = ref MemoryMarshal.GetArrayDataReference(b.IndustryEntry);
+        ref int provinceEntry = ref MemoryMarshal.GetArrayDataReference(b.ProvinceEntry);
         int i = start;
         for (; i + T.Count <= end; i += T.Count)
         {
             int j = i - origin;
-            T.AccumulateRows(ref Row(ref r, IndustryRows, j), RowStride, IndustryStride / 4, ref industries, ref Unsafe.Add(ref industryOffset, j));
-            T.AccumulateRows(ref Row(ref r, PositionRow, j), RowStride, ProvinceStride / 4, ref provinces, ref Unsafe.Add(ref provinceOffset, j));
+            T.AccumulateRows(ref Row(ref r, IndustryRows, j), RowStride, IndustryStride / 4, ref industries, ref Unsafe.Add(ref cellOf, i), ref industryEntry);
+            T.AccumulateRows(ref Row(ref r, PositionRow, j), RowStride, ProvinceStride / 4, ref provinces, ref Unsafe.Add(ref cellOf, i), ref provinceEntry);
         }
         return i;
     }
@@ -153,13 +159,14 @@ internal static class PricingLanes
     private static int Columns<T>(Block b, int origin, int start, int end) where T : struct, ILanes<T>
     {
         ref double cells = ref MemoryMarshal.GetArrayDataReference(b.Cells);
-        ref int cellOffset = ref MemoryMarshal.GetArrayDataReference(b.CellOffset);
+        ref int cellOf = ref MemoryMarshal.GetArrayDataReference(b.CellOf);
+        ref int columnOffset = ref MemoryMarshal.GetArrayDataReference(b.ColumnOffset);
         ref double columns = ref b.Rows.Row(0);
         int i = start;
         for (; i + T.Count <= end; i += T.Count)
         {
             int j = i - origin;
-            T.LoadColumns(ref cells, ref Unsafe.Add(ref cellOffset, j), CellStride, ref Unsafe.Add(ref columns, j), RowStride);
+            T.LoadColumns(ref cells, ref Unsafe.Add(ref cellOf, i), ref columnOffset, CellStride, ref Unsafe.Add(ref columns, j), RowStride);
         }
         return i;
     }

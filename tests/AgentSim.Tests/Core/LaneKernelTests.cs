@@ -57,10 +57,30 @@ public sealed class LaneKernelTests
 
     private static double[] Cells(CounterRng rng, int stride, Func<int, double, double> column)
     {
-        var cells = new double[Provinces * Industries * stride];
+        var cells = new double[(Provinces * Industries + 1) * stride];   // the spare cell's row stays 0
         for (int cell = 0; cell < Provinces * Industries; cell++)
             for (int q = 0; q < stride; q++) cells[cell * stride + q] = column(q, rng.NextDouble());
         return cells;
+    }
+
+    /// <summary>Each slot's cell (dead slots: the spare cell P * S), and per cell its row offset and sums entries.</summary>
+    private static (int[] CellOf, int[] Column, int[] Province, int[] Industry) Layout(byte[] alive, int cellStride, int provinceStride,
+        int industryStride, int seed)
+    {
+        var rng = new CounterRng((ulong)seed, 15, 0, alive.Length);
+        int spare = Provinces * Industries;
+        var cellOf = new int[alive.Length];
+        for (int i = 0; i < alive.Length; i++) cellOf[i] = alive[i] == 0 ? spare : (int)(rng.NextDouble() * spare);
+        var column = new int[spare + 1];
+        var province = new int[spare + 1];
+        var industry = new int[spare + 1];
+        for (int cell = 0; cell <= spare; cell++)
+        {
+            column[cell] = cell * cellStride;
+            province[cell] = (cell == spare ? Provinces : cell / Industries) * provinceStride;
+            industry[cell] = (cell == spare ? Industries : cell % Industries) * industryStride;
+        }
+        return (cellOf, column, province, industry);
     }
 
     private static void AssertSameBits(double[] expected, double[] actual, string name, int width)
@@ -113,20 +133,14 @@ public sealed class LaneKernelTests
         var arriving = Column(rng, n, 2);
         const int firstRow = PricingLanes.RArriving, rows = PricingLanes.RowCount - firstRow;
         var outputs = new List<double>(new double[rows * n]);
+        (b.CellOf, b.ColumnOffset, b.ProvinceEntry, b.IndustryEntry) =
+            Layout(b.Alive, PricingLanes.CellStride, PricingLanes.ProvinceStride, PricingLanes.IndustryStride, seed);
         b.ClearSums(Provinces, Industries);
         for (int start = 0; start < n; start += PricingLanes.BlockSize)
         {
             int end = Math.Min(n, start + PricingLanes.BlockSize);
             for (int q = firstRow; q < PricingLanes.RowCount; q++) b.Rows.RowSpan(q).Fill(12345.0);
-            for (int i = start; i < end; i++)
-            {
-                int p = (int)(rng.NextDouble() * Provinces), s = (int)(rng.NextDouble() * Industries), local = i - start;
-                bool dead = b.Alive[i] == 0;
-                b.CellOffset[local] = (p * Industries + s) * PricingLanes.CellStride;
-                b.IndustryOffset[local] = (dead ? Industries : s) * PricingLanes.IndustryStride;
-                b.ProvinceOffset[local] = (dead ? Provinces : p) * PricingLanes.ProvinceStride;
-                b.Rows.RowSpan(PricingLanes.RArriving)[local] = arriving[i];
-            }
+            for (int i = start; i < end; i++) b.Rows.RowSpan(PricingLanes.RArriving)[i - start] = arriving[i];
             if (width == 1) PricingLanes.Run<Lanes1>(b, c, start, end);
             else PricingLanes.Run(b, c, start, end, width);
             b.Rows.RowSpan(PricingLanes.RAvailable).CopyTo(b.Rows.RowSpan(PricingLanes.IndustryRows + FirmKernels.IpWeight));
@@ -303,22 +317,16 @@ public sealed class LaneKernelTests
     /// </summary>
     private static double[] RunAccounts(AccountsLanes.Block b, AccountsLanes.Constants c, int n, int width, int seed)
     {
-        var rng = new CounterRng((ulong)seed, 13, 0, n);
         const int firstRow = AccountsLanes.IUnitCost, rows = AccountsLanes.RowCount - firstRow;
         var outputs = new List<double>(new double[rows * n]);
+        (b.CellOf, b.ColumnOffset, b.ProvinceEntry, b.IndustryEntry) =
+            Layout(b.Alive, AccountsLanes.CellStride, AccountsLanes.ProvinceStride, AccountsLanes.IndustryStride, seed);
+        b.CellEntry = new int[Provinces * Industries + 1];
+        for (int cell = 0; cell < b.CellEntry.Length; cell++) b.CellEntry[cell] = cell * AccountsLanes.CellSumStride;
         b.ClearSums(Provinces, Industries);
         for (int start = 0; start < n; start += AccountsLanes.BlockSize)
         {
             int end = Math.Min(n, start + AccountsLanes.BlockSize);
-            for (int i = start; i < end; i++)
-            {
-                int p = (int)(rng.NextDouble() * Provinces), s = (int)(rng.NextDouble() * Industries), local = i - start;
-                bool dead = b.Alive[i] == 0;
-                b.CellOffset[local] = (p * Industries + s) * AccountsLanes.CellStride;
-                b.ProvinceOffset[local] = (dead ? Provinces : p) * AccountsLanes.ProvinceStride;
-                b.IndustryOffset[local] = (dead ? Industries : s) * AccountsLanes.IndustryStride;
-                b.CellSumOffset[local] = (dead ? Provinces * Industries : p * Industries + s) * AccountsLanes.CellSumStride;
-            }
             for (int q = firstRow; q < AccountsLanes.RowCount; q++) b.Rows.RowSpan(q).Fill(12345.0);
             if (width == 1) AccountsLanes.Run<Lanes1>(b, c, start, end);
             else AccountsLanes.Run(b, c, start, end, width);
@@ -395,17 +403,14 @@ public sealed class LaneKernelTests
         finally { _ordinary = false; }
         var constants = AccountsConstants();
         var rows = RunAccounts(b, constants, n, width, seed: 21);
-        // The same offsets again, and the province sums by a plain loop over the firms' contribution rows.
-        var rng = new CounterRng(21, 13, 0, n);
+        // The province sums by a plain loop over the firms' contribution rows, in slot order.
         var expected = new double[(Provinces + 1) * AccountsLanes.ProvinceStride];
         int firstRow = AccountsLanes.IUnitCost;
         for (int i = 0; i < n; i++)
         {
-            int p = (int)(rng.NextDouble() * Provinces);
-            rng.NextDouble();
-            if (b.Alive[i] == 0) p = Provinces;
+            int entry = b.ProvinceEntry[b.CellOf[i]];
             for (int q = 0; q < AccountsLanes.ProvinceStride; q++)
-                expected[p * AccountsLanes.ProvinceStride + q] += rows[(AccountsLanes.ProvinceRows + q - firstRow) * n + i];
+                expected[entry + q] += rows[(AccountsLanes.ProvinceRows + q - firstRow) * n + i];
         }
         var actual = b.ProvinceSums.RowSpan(0)[..expected.Length].ToArray();
         Assert.DoesNotContain(actual, double.IsNaN);
