@@ -364,29 +364,19 @@ internal sealed class FirmKernels
             var cellOf = k.CellOfFirm;
             int spareCell = P * S;
             var rows = b.Rows;
+            // This quarter's arrivals: one row of the pipeline, cleared once read (dead slots' entries are 0 already).
+            b.Arriving = pipeline;
+            b.ArrivingOffset = f.PipelineIndex(0, slot);
             const int B = PricingLanes.BlockSize;
             for (int blockStart = start; blockStart < end; blockStart += B)
             {
                 int blockEnd = Math.Min(end, blockStart + B), n = blockEnd - blockStart;
-                // Scalar pass: each firm's cell (read by this pass and the accounts), and the capacity arriving from its
-                // pipeline slot (a strided read the lanes cannot load).
-                var arriving = rows.RowSpan(PricingLanes.RArriving);
+                // Each firm's cell, read by this pass and the accounts (dead slots: the spare cell).
                 for (int i = blockStart; i < blockEnd; i++)
-                {
-                    int local = i - blockStart;
-                    if (alive[i] == 0)
-                    {
-                        cellOf[i] = spareCell;
-                        arriving[local] = 0;
-                        continue;
-                    }
-                    cellOf[i] = provinceOf[i] * S + industryOf[i];
-                    int pipe = i * L + slot;
-                    arriving[local] = pipeline[pipe];
-                    pipeline[pipe] = 0;
-                }
+                    cellOf[i] = alive[i] == 0 ? spareCell : provinceOf[i] * S + industryOf[i];
 
                 PricingLanes.Run(b, constants, blockStart, blockEnd, width);
+                pipeline.AsSpan(b.ArrivingOffset + blockStart, n).Clear();
 
                 // Market weight: available stock times relative price to the power -theta (vectorised); then every
                 // firm's contributions to the per-industry sums and net positions, in slot order.
@@ -469,8 +459,8 @@ internal sealed class FirmKernels
             var constants = k._accountsConstants;
             int width = k.Width;
 
-            Span<int> buildSlot = stackalloc int[S];               // pipeline slot where this quarter's orders arrive
-            for (int s = 0; s < S; s++) buildSlot[s] = Initialisation.Mod(sim.Step + par.BuildLag[s], L);
+            Span<int> buildRow = stackalloc int[S];               // pipeline row where this quarter's orders arrive
+            for (int s = 0; s < S; s++) buildRow[s] = f.PipelineIndex(0, Initialisation.Mod(sim.Step + par.BuildLag[s], L));
             b.ClearSums(P, S);
 
             var alive = f.Alive;
@@ -496,7 +486,7 @@ internal sealed class FirmKernels
                     int j = i - blockStart;
                     soldOut[i] = (byte)(BitConverter.DoubleToInt64Bits(Unsafe.Add(ref o, AccountsLanes.ISoldOut * R + j)) != 0 ? 1 : 0);
                     if (BitConverter.DoubleToInt64Bits(Unsafe.Add(ref o, AccountsLanes.IInvested * R + j)) != 0)
-                        pipeline[i * L + buildSlot[industryOf[i]]] += Unsafe.Add(ref o, (AccountsLanes.IndustryRows + IaCapacityOrdered) * R + j);
+                        pipeline[buildRow[industryOf[i]] + i] += Unsafe.Add(ref o, (AccountsLanes.IndustryRows + IaCapacityOrdered) * R + j);
                     // Zombie bookkeeping: alive with negative equity.
                     negativeEquityQuarters[i] = (short)(Unsafe.Add(ref o, AccountsLanes.IEquity * R + j) < 0 ? Math.Min(negativeEquityQuarters[i] + 1, short.MaxValue) : 0);
                     if (ages[i] < short.MaxValue) ages[i]++;

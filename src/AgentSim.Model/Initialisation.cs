@@ -119,7 +119,7 @@ internal static class Initialisation
                     firms.Age[i] = 40;
                     // Replacement capacity already under construction, so capacity is steady from the first quarter.
                     for (int lag = 1; lag <= icfg.BuildLag; lag++)
-                        firms.Pipeline[i * pipelineLength + Mod(step0 + lag, pipelineLength)] += icfg.Depreciation * capacity;
+                        firms.Pipeline[firms.PipelineIndex(i, Mod(step0 + lag, pipelineLength))] += icfg.Depreciation * capacity;
                     ind.CumulativeOutput[s] += output;
                     ind.ReferencePrice[s] += price * output;
                 }

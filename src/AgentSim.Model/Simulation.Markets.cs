@@ -241,7 +241,7 @@ public sealed partial class Simulation
                     f.Debt[i] = loan;
                     f.SmoothedUtilisation[i] = fb.TargetUtilisation;
                     f.SmoothedProfitRate[i] = fb.LoanRate;
-                    f.Pipeline[i * f.PipelineLength + Initialisation.Mod(Step + icfg.BuildLag, f.PipelineLength)] = size;
+                    f.Pipeline[f.PipelineIndex(i, Initialisation.Mod(Step + icfg.BuildLag, f.PipelineLength))] = size;
                     BookEntrant(p, s, size, capex, subsidyPaid, equity);
                 }
             }

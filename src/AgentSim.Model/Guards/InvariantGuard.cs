@@ -107,9 +107,10 @@ public sealed class InvariantGuard
             {
                 return;
             }
-            int per = fields[a].Name == nameof(FirmArrays.Pipeline) ? f.PipelineLength : 1;
+            // The pipeline holds a row of every slot per ring position (slots never used stay 0).
+            int length = fields[a].Name == nameof(FirmArrays.Pipeline) ? values.Length : Math.Min(values.Length, n);
             double lower = NonNegativeFirmQuantities.Contains(fields[a].Name) ? -NegativeTolerance : double.NegativeInfinity;
-            found[a] = FirstOutside(values.AsSpan(0, Math.Min(values.Length, n * per)), lower);
+            found[a] = FirstOutside(values.AsSpan(0, length), lower);
         });
         for (int a = 0; a < fields.Length; a++)
         {
@@ -118,10 +119,10 @@ public sealed class InvariantGuard
                 continue;
             }
             var field = fields[a];
-            int per = field.Name == nameof(FirmArrays.Pipeline) ? f.PipelineLength : 1;
+            int slots = field.Name == nameof(FirmArrays.Pipeline) ? f.Capacity.Length : int.MaxValue;
             var value = ((double[])field.GetValue(f)!)[found[a]];
             var problem = double.IsFinite(value) ? $"{Format(value)}, below zero" : Format(value);
-            throw Violation(quarter, FirmPhase(field.Name), $"{FirmQuantityName(field.Name)} of {Firm(found[a] / per)} is {problem}");
+            throw Violation(quarter, FirmPhase(field.Name), $"{FirmQuantityName(field.Name)} of {Firm(found[a] % slots)} is {problem}");
         }
     }
 

@@ -9,8 +9,8 @@ namespace AgentSim.Model.Kernels;
 /// The arithmetic of phases 2-4 (construction, expectations, production plan, markup and price) for a block of
 /// firms, written once over <see cref="ILanes{TSelf}"/> (8, 4 or 1 firms at a time, the same bits at each width).
 /// A block (at most <see cref="BlockSize"/> firms) runs in two passes over aligned scratch rows: the cells' terms
-/// turned into columns per firm, then the arithmetic. Capacity arriving from the pipeline is read beforehand (a
-/// strided access) into row <see cref="RArriving"/>; the market-weight inputs go to rows <see cref="RAvailable"/>,
+/// turned into columns per firm, then the arithmetic. Capacity arriving from the pipeline is read from this quarter's
+/// row of the pipeline, <see cref="Block.Arriving"/>); the market-weight inputs go to rows <see cref="RAvailable"/>,
 /// <see cref="RRelative"/> and <see cref="RExponent"/> for the vectorised power that follows. Instantiated with
 /// <see cref="Lanes1"/> it is the scalar twin.
 /// </summary>
@@ -22,7 +22,7 @@ internal static class PricingLanes
 
     // Scratch rows of a block, BlockSize doubles each: the cells' columns (rows 0-11), the capacity arriving, and the
     // market-weight inputs (dead slots: stock 0, relative price 1, exponent 0, so weight 0).
-    internal const int RArriving = 12, RAvailable = 13, RRelative = 14, RExponent = 15;
+    internal const int RAvailable = 13, RRelative = 14, RExponent = 15;
 
     // Then each firm's contribution to its industry's sums (laid out as FirmKernels' Ip* quantities, the weight written
     // by the power after the pass) and to its province's net position at the start of the quarter.
@@ -60,6 +60,9 @@ internal static class PricingLanes
         /// <summary>Partial sums of a chunk: per industry (IndustryStride) and province (ProvinceStride).</summary>
         public AlignedRows IndustrySums = new(1, 8), ProvinceSums = new(1, 8);
         public double[] Debt = [];
+        /// <summary>Capacity arriving this quarter: slot i's at Arriving[ArrivingOffset + i] (a row of the pipeline).</summary>
+        public double[] Arriving = [];
+        public int ArrivingOffset;
 
         /// <summary>Sizes the partial sums for P provinces and S industries (plus one spare entry each) and clears them.</summary>
         public void ClearSums(int provinces, int industries)
@@ -101,7 +104,8 @@ internal static class PricingLanes
             Math.Min(Math.Min(Math.Min(b.Capacity.Length, b.ExpectedDemand.Length), Math.Min(b.Sales.Length, b.Inventory.Length)),
             Math.Min(Math.Min(Math.Min(b.Output.Length, b.CostFactor.Length), Math.Min(b.Markup.Length, b.SmoothedUtilisation.Length)),
             Math.Min(b.Price.Length, b.Debt.Length))));
-        if (start < 0 || end < start || end > slots || end > b.CellOf.Length || end - start > BlockSize || b.Cells.Length < CellStride)
+        if (start < 0 || end < start || end > slots || end > b.CellOf.Length || end - start > BlockSize || b.Cells.Length < CellStride
+            || b.ArrivingOffset < 0 || (long)b.ArrivingOffset + end > b.Arriving.Length)
             throw new ArgumentOutOfRangeException(nameof(end), "a block must lie inside the firm arrays and span at most BlockSize firms");
         // Cells and their offsets are the caller's (FirmKernels computes them from validated province and industry
         // indices); checking each firm's here cost as much as a pass, so they are checked in debug builds only.
@@ -189,6 +193,7 @@ internal static class PricingLanes
         ref double smoothedUtilisation = ref MemoryMarshal.GetArrayDataReference(b.SmoothedUtilisation);
         ref double prices = ref MemoryMarshal.GetArrayDataReference(b.Price);
         ref double debts = ref MemoryMarshal.GetArrayDataReference(b.Debt);
+        ref double arriving = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(b.Arriving), b.ArrivingOffset);
         ref double r = ref b.Rows.Row(0);
 
         var zero = T.Create(0);
@@ -219,7 +224,7 @@ internal static class PricingLanes
 
             // Construction: capacity whose build lag has elapsed comes on line; depreciation.
             var capacity0 = T.Load(ref Unsafe.Add(ref capacities, i));
-            var capacity = (capacity0 + T.Load(ref Row(ref r, RArriving, j))) * T.Load(ref Row(ref r, CKeep, j));
+            var capacity = (capacity0 + T.Load(ref Unsafe.Add(ref arriving, i))) * T.Load(ref Row(ref r, CKeep, j));
 
             // Production plan with adaptive expectations (frozen while a firm has no capacity yet).
             var expected0 = T.Load(ref Unsafe.Add(ref expectedDemand, i));

@@ -42,7 +42,7 @@ internal sealed class PlainFirmPhases
                 Bailouts = f.Bailouts[i],
                 Age = f.Age[i],
                 Capacity = f.Capacity[i],
-                Pipeline = f.Pipeline.AsSpan(i * _pipelineLength, _pipelineLength).ToArray(),
+                Pipeline = Enumerable.Range(0, _pipelineLength).Select(ring => f.Pipeline[f.PipelineIndex(i, ring)]).ToArray(),
                 CostFactor = f.CostFactor[i],
                 Markup = f.Markup[i],
                 Price = f.Price[i],

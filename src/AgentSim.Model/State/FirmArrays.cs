@@ -22,7 +22,13 @@ public sealed class FirmArrays
 
     // Real side
     public double[] Capacity = [];           // units per quarter
-    public double[] Pipeline = [];           // [slot * PipelineLength + (step % PipelineLength)] units arriving then
+    /// <summary>
+    /// Capacity under construction, units arriving in a future quarter: [ring * slots + slot] with ring = quarter modulo
+    /// <see cref="PipelineLength"/> and slots = the arrays' length (<see cref="PipelineIndex"/>). One row per ring
+    /// position, so the pricing pass reads this quarter's arrivals as one contiguous row (a record per firm cost a
+    /// cache line per firm, twice a quarter).
+    /// </summary>
+    public double[] Pipeline = [];
     public double[] CostFactor = [];         // idiosyncratic multiplier on the industry's unit-cost index
     public double[] Markup = [];             // fraction over unit cost
     public double[] Price = [];              // CNY bn per unit
@@ -42,7 +48,8 @@ public sealed class FirmArrays
     {
         PipelineLength = pipelineLength;
         if (Capacity.Length >= slots) return;
-        int n = Math.Max(slots, Capacity.Length + Capacity.Length / 4);
+        int old = Capacity.Length;
+        int n = Math.Max(slots, old + old / 4);
         Array.Resize(ref Province, n);
         Array.Resize(ref Industry, n);
         Array.Resize(ref Alive, n);
@@ -52,7 +59,11 @@ public sealed class FirmArrays
         Array.Resize(ref Bailouts, n);
         Array.Resize(ref Age, n);
         Array.Resize(ref Capacity, n);
-        Array.Resize(ref Pipeline, n * pipelineLength);
+        // Rows move apart: each ring position's row is copied to its place in the longer array.
+        var pipeline = new double[n * pipelineLength];
+        for (int ring = 0; ring < pipelineLength && old > 0; ring++)
+            Pipeline.AsSpan(ring * old, old).CopyTo(pipeline.AsSpan(ring * n, old));
+        Pipeline = pipeline;
         Array.Resize(ref CostFactor, n);
         Array.Resize(ref Markup, n);
         Array.Resize(ref Price, n);
@@ -95,6 +106,10 @@ public sealed class FirmArrays
         SmoothedProfitRate = [];
     }
 
+    /// <summary>Where slot i's capacity arriving at ring position <paramref name="ring"/> lies in <see cref="Pipeline"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int PipelineIndex(int i, int ring) => ring * Capacity.Length + i;
+
     /// <summary>Clears a slot so a dead firm leaves no state behind.</summary>
     public void ClearSlot(int i)
     {
@@ -104,7 +119,7 @@ public sealed class FirmArrays
         Bailouts[i] = 0;
         Age[i] = 0;
         Capacity[i] = 0;
-        Pipeline.AsSpan(i * PipelineLength, PipelineLength).Clear();
+        for (int ring = 0; ring < PipelineLength; ring++) Pipeline[PipelineIndex(i, ring)] = 0;
         ExpectedDemand[i] = 0;
         Output[i] = 0;
         Inventory[i] = 0;

@@ -55,7 +55,7 @@ public sealed class CheckpointHeader
 public static partial class RunCheckpoint
 {
     /// <summary>Version of the file layout and of the state serialisation.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;   // 2: firms' capacity pipeline stored by ring position (rows), not by firm
 
     /// <summary>Sub-directory of a run directory holding checkpoints and table parts.</summary>
     public const string DirectoryName = "checkpoint";

@@ -131,16 +131,16 @@ public sealed class LaneKernelTests
     {
         var rng = new CounterRng((ulong)seed, 14, 0, n);
         var arriving = Column(rng, n, 2);
-        const int firstRow = PricingLanes.RArriving, rows = PricingLanes.RowCount - firstRow;
+        const int firstRow = PricingLanes.RAvailable, rows = PricingLanes.RowCount - firstRow;
         var outputs = new List<double>(new double[rows * n]);
         (b.CellOf, b.ColumnOffset, b.ProvinceEntry, b.IndustryEntry) =
             Layout(b.Alive, PricingLanes.CellStride, PricingLanes.ProvinceStride, PricingLanes.IndustryStride, seed);
+        (b.Arriving, b.ArrivingOffset) = (arriving, 0);
         b.ClearSums(Provinces, Industries);
         for (int start = 0; start < n; start += PricingLanes.BlockSize)
         {
             int end = Math.Min(n, start + PricingLanes.BlockSize);
             for (int q = firstRow; q < PricingLanes.RowCount; q++) b.Rows.RowSpan(q).Fill(12345.0);
-            for (int i = start; i < end; i++) b.Rows.RowSpan(PricingLanes.RArriving)[i - start] = arriving[i];
             if (width == 1) PricingLanes.Run<Lanes1>(b, c, start, end);
             else PricingLanes.Run(b, c, start, end, width);
             b.Rows.RowSpan(PricingLanes.RAvailable).CopyTo(b.Rows.RowSpan(PricingLanes.IndustryRows + FirmKernels.IpWeight));
