@@ -69,6 +69,8 @@ internal sealed class FirmKernels
 
     // Per-(province, industry) cell tables and constants of the lane kernels, rebuilt before each pass.
     private double[] _pricingCells = [];
+    private double[] _observationCells = [];
+    private int[] _observationColumns = [];
     private double[] _accountsCells = [];
     private readonly PricingLanes.Constants _pricingConstants = new();
     private readonly AccountsLanes.Constants _accountsConstants = new();
@@ -140,6 +142,7 @@ internal sealed class FirmKernels
         {
             int cells = P * S + 1;
             _pricingColumns = new int[cells];
+            _observationColumns = new int[cells];
             _accountsColumns = new int[cells];
             _provinceEntry24 = new int[cells];
             _provinceEntry4 = new int[cells];
@@ -150,6 +153,7 @@ internal sealed class FirmKernels
                 // The spare cell's province and industry are the spare entries P and S.
                 int p = cell == P * S ? P : cell / S, s = cell == P * S ? S : cell % S;
                 _pricingColumns[cell] = cell * PricingLanes.CellStride;
+                _observationColumns[cell] = cell * ObservationLanes.CellStride;
                 _accountsColumns[cell] = cell * AccountsLanes.CellStride;
                 _provinceEntry24[cell] = p * AccountsLanes.ProvinceStride;
                 _provinceEntry4[cell] = p * PricingLanes.ProvinceStride;
@@ -306,7 +310,30 @@ internal sealed class FirmKernels
     public void RunObservation(WorkerPool pool)
     {
         EnsureBuffers();
+        BuildObservationCells();
         pool.Run(_observation, _chunks);
+    }
+
+    /// <summary>The observation pass's per-cell terms, with the same operations as the per-firm expressions.</summary>
+    private void BuildObservationCells()
+    {
+        var par = _sim.Industry;
+        var ind = _sim.Industries;
+        var prov = _sim.Provinces;
+        int S = par.Count, P = prov.Count;
+        const int W = ObservationLanes.CellStride;
+        if (_observationCells.Length < (P * S + 1) * W) _observationCells = new double[(P * S + 1) * W];   // the spare cell's row stays 0
+        var cells = _observationCells;
+        for (int p = 0; p < P; p++)
+            for (int s = 0; s < S; s++)
+            {
+                int row = (p * S + s) * W;
+                cells[row + ObservationLanes.CUnitCostBase] = par.UnitCost[s] * ind.CostIndex[s];
+                cells[row + ObservationLanes.CWageIndex] = prov.WageIndex[p * S + s];
+                cells[row + ObservationLanes.CLabourWage] = par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
+                cells[row + ObservationLanes.CCapitalPerUnit] = par.CapitalPerUnit[s];
+                cells[row + ObservationLanes.CCapitalCostIndex] = ind.CapitalCostIndex[s];
+            }
     }
 
     /// <summary>
@@ -515,64 +542,52 @@ internal sealed class FirmKernels
     /// <summary>End of quarter: stocks and counts per province and industry (after exits and entry).</summary>
     private sealed class Observation(FirmKernels k) : IChunkBody
     {
+        /// <summary>Per-thread block state: worker threads live as long as the pool, so this is allocated once per thread.</summary>
+        [ThreadStatic] private static ObservationLanes.Block? _block;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var sim = k._sim;
             var f = sim.Firms;
-            var par = sim.Industry;
-            var ind = sim.Industries;
-            int S = par.Count, P = sim.Provinces.Count;
+            int S = sim.Industry.Count, P = sim.Provinces.Count;
             int zombieQuarters = sim.Config.EntryExit.ZombieQuarters;
             var (start, end) = Chunking.Range(chunk, f.Count, k._chunkSize);
-            var stocks = k.ProvinceStocks.AsSpan(chunk * P * PoCount, P * PoCount);
-            stocks.Clear();
-            var industry = k.IndustryStocks.AsSpan(chunk * S * IoCount, S * IoCount);
-            industry.Clear();
-            // Per-industry terms once per chunk, with the same operations as the per-firm expressions they replace.
-            Span<double> unitCostBase = stackalloc double[S];   // unit cost * cost index
-            Span<double> labourWage = stackalloc double[S];     // reference wage bill per unit of output
-            for (int s = 0; s < S; s++)
-            {
-                unitCostBase[s] = par.UnitCost[s] * ind.CostIndex[s];
-                labourWage[s] = par.LabourPerUnit[s] * ind.CostIndex[s] * par.Wage[s];
-            }
-            var wageIndex = sim.Provinces.WageIndex;
-            // Firm arrays in locals: the loop stores into spans, so the JIT would otherwise reload every field.
+            var b = _block ??= new ObservationLanes.Block();
+            b.Cash = f.Cash; b.Debt = f.Debt; b.Capacity = f.Capacity; b.Inventory = f.Inventory; b.Markup = f.Markup;
+            b.SmoothedProfitRate = f.SmoothedProfitRate; b.CostFactor = f.CostFactor; b.Cells = k._observationCells;
+            b.CellOf = k.CellOfFirm; b.ColumnOffset = k._observationColumns; b.ProvinceEntry = k._provinceEntry4;
+            b.IndustryEntry = k._industryEntry8;
+            b.ClearSums(P, S);
+            int width = k.Width;
             var alive = f.Alive;
             var industryOf = f.Industry;
             var provinceOf = f.Province;
             var negativeEquityQuarters = f.NegativeEquityQuarters;
-            var cashOf = f.Cash;
-            var debts = f.Debt;
-            var capacities = f.Capacity;
-            var inventories = f.Inventory;
-            var markups = f.Markup;
-            var smoothedProfitRate = f.SmoothedProfitRate;
-            var costFactors = f.CostFactor;
-            var capitalPerUnit = par.CapitalPerUnit;
-            var capitalCostIndex = ind.CapitalCostIndex;
-            for (int i = start; i < end; i++)
+            var cellOf = k.CellOfFirm;
+            int spareCell = P * S;
+            var zombie = b.Rows.RowSpan(ObservationLanes.RZombie);
+            for (int blockStart = start; blockStart < end; blockStart += ObservationLanes.BlockSize)
             {
-                if (alive[i] == 0) continue;
-                int s = industryOf[i], p = provinceOf[i];
-                double zombie = negativeEquityQuarters[i] >= zombieQuarters ? 1 : 0;
-                ref double po = ref stocks[p * PoCount];
-                Unsafe.Add(ref po, PoCash) += cashOf[i];
-                Unsafe.Add(ref po, PoDebt) += debts[i];
-                Unsafe.Add(ref po, PoFirms) += 1;
-                Unsafe.Add(ref po, PoZombies) += zombie;
-                double capacity = capacities[i];
-                ref double io = ref industry[s * IoCount];
-                Unsafe.Add(ref io, IoCapacity) += capacity;
-                Unsafe.Add(ref io, IoInventory) += inventories[i];
-                Unsafe.Add(ref io, IoMarkup) += markups[i];
-                Unsafe.Add(ref io, IoFirms) += 1;
-                Unsafe.Add(ref io, IoZombies) += zombie;
-                Unsafe.Add(ref io, IoProfitRate) += smoothedProfitRate[i];
-                Unsafe.Add(ref io, IoUnitCost) += UnitCost(unitCostBase[s], costFactors[i], wageIndex[p * S + s], labourWage[s]);
-                Unsafe.Add(ref io, IoCapitalBook) += capacity * capitalPerUnit[s] * capitalCostIndex[s];
+                int blockEnd = Math.Min(end, blockStart + ObservationLanes.BlockSize);
+                // Cells after exits and entry (dead slots: the spare cell), and the zombie flags (negative equity long enough).
+                for (int i = blockStart; i < blockEnd; i++)
+                {
+                    cellOf[i] = alive[i] == 0 ? spareCell : provinceOf[i] * S + industryOf[i];
+                    zombie[i - blockStart] = negativeEquityQuarters[i] >= zombieQuarters ? 1 : 0;
+                }
+                ObservationLanes.Run(b, blockStart, blockEnd, width);
             }
+
+            // The chunk's partial sums, from the lanes' tables (each entry summed in slot order).
+            var stocks = k.ProvinceStocks.AsSpan(chunk * P * PoCount, P * PoCount);
+            var provinceSums = b.ProvinceSums.RowSpan(0);
+            for (int p = 0; p < P; p++)
+                for (int q = 0; q < PoCount; q++) stocks[p * PoCount + q] = provinceSums[p * ObservationLanes.ProvinceStride + q];
+            var industry = k.IndustryStocks.AsSpan(chunk * S * IoCount, S * IoCount);
+            var industrySums = b.IndustrySums.RowSpan(0);
+            for (int s = 0; s < S; s++)
+                for (int q = 0; q < IoCount; q++) industry[s * IoCount + q] = industrySums[s * ObservationLanes.IndustryStride + q];
         }
     }
 }

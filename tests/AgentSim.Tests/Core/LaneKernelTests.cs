@@ -417,4 +417,49 @@ public sealed class LaneKernelTests
         Assert.Contains(actual, x => x != 0);
         AssertSameBits(expected, actual, "province sums", width);
     }
+
+    // Observation ---------------------------------------------------------------------------------------------
+
+    private static double[] RunObservation(int n, int width, int seed)
+    {
+        var rng = new CounterRng((ulong)seed, 16, 0, n);
+        var alive = Flags(rng, n, 0.9);
+        var b = new ObservationLanes.Block
+        {
+            Cash = Column(rng, n, 30, signed: true), Debt = Column(rng, n, 40), Capacity = Column(rng, n, 12),
+            Inventory = Column(rng, n, 5), Markup = Column(rng, n, 0.5, signed: true), SmoothedProfitRate = Column(rng, n, 0.1, signed: true),
+            CostFactor = Column(rng, n, 2), Cells = Cells(rng, ObservationLanes.CellStride, (q, u) => 0.5 + u),
+        };
+        (b.CellOf, b.ColumnOffset, b.ProvinceEntry, b.IndustryEntry) =
+            Layout(alive, ObservationLanes.CellStride, ObservationLanes.ProvinceStride, ObservationLanes.IndustryStride, seed);
+        var zombies = Flags(rng, n, 0.2);
+        b.ClearSums(Provinces, Industries);
+        const int firstRow = ObservationLanes.ProvinceRows, rows = ObservationLanes.RowCount - firstRow;
+        var outputs = new List<double>(new double[rows * n]);
+        for (int start = 0; start < n; start += ObservationLanes.BlockSize)
+        {
+            int end = Math.Min(n, start + ObservationLanes.BlockSize);
+            for (int i = start; i < end; i++) b.Rows.RowSpan(ObservationLanes.RZombie)[i - start] = zombies[i];
+            if (width == 1) ObservationLanes.Run<Lanes1>(b, start, end);
+            else ObservationLanes.Run(b, start, end, width);
+            for (int q = 0; q < rows; q++)
+                for (int i = start; i < end; i++)
+                    outputs[q * n + i] = b.Rows.RowSpan(firstRow + q)[i - start];
+        }
+        outputs.AddRange(b.ProvinceSums.RowSpan(0).ToArray());
+        outputs.AddRange(b.IndustrySums.RowSpan(0).ToArray());
+        return outputs.ToArray();
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Observation_lanes_give_the_scalar_twins_bits_at_every_length(int length)
+    {
+        foreach (int width in new[] { 4, 8 })
+        {
+            if (width > Lanes.NativeWidth) continue;
+            AssertSameBits(RunObservation(length, 1, seed: length), RunObservation(length, width, seed: length),
+                "scratch rows (row * n + firm), then the sums", width);
+        }
+    }
 }
