@@ -58,7 +58,7 @@ internal sealed class FirmKernels
     internal int[] CellOfFirm = [];            // per firm scratch: province * S + industry, P * S for a dead slot (set by pricing)
 
     // Per cell (the spare cell P * S included): its row in the lane kernels' cell tables and its entries in their sums.
-    private int[] _pricingColumns = [], _accountsColumns = [], _provinceEntry24 = [], _provinceEntry4 = [], _industryEntry8 = [], _cellEntry4 = [];
+    private int[] _pricingColumns = [], _accountsColumns = [], _provinceEntry24 = [], _provinceEntry4 = [], _industryEntry8 = [], _industryEntry4 = [], _cellEntry4 = [];
 
     // Per-quarter inputs computed between passes.
     internal double[] NormalisingPrice = [];
@@ -70,6 +70,7 @@ internal sealed class FirmKernels
     // Per-(province, industry) cell tables and constants of the lane kernels, rebuilt before each pass.
     private double[] _pricingCells = [];
     private double[] _observationCells = [];
+    private double[] _demandPerWeightOfCell = [];
     private int[] _observationColumns = [];
     private double[] _accountsCells = [];
     private readonly PricingLanes.Constants _pricingConstants = new();
@@ -147,6 +148,7 @@ internal sealed class FirmKernels
             _provinceEntry24 = new int[cells];
             _provinceEntry4 = new int[cells];
             _industryEntry8 = new int[cells];
+            _industryEntry4 = new int[cells];
             _cellEntry4 = new int[cells];
             for (int cell = 0; cell < cells; cell++)
             {
@@ -158,6 +160,7 @@ internal sealed class FirmKernels
                 _provinceEntry24[cell] = p * AccountsLanes.ProvinceStride;
                 _provinceEntry4[cell] = p * PricingLanes.ProvinceStride;
                 _industryEntry8[cell] = s * AccountsLanes.IndustryStride;
+                _industryEntry4[cell] = s * MarketLanes.IndustryStride;
                 _cellEntry4[cell] = cell * AccountsLanes.CellSumStride;
             }
         }
@@ -224,6 +227,9 @@ internal sealed class FirmKernels
 
     public void RunMarketClearing(WorkerPool pool)
     {
+        int cells = _sim.Provinces.Count * _sim.Industry.Count;
+        if (_demandPerWeightOfCell.Length != cells + 1) _demandPerWeightOfCell = new double[cells + 1];   // the spare cell's stays 0
+        for (int cell = 0; cell < cells; cell++) _demandPerWeightOfCell[cell] = DemandPerWeight[cell % _sim.Industry.Count];
         pool.Run(_market, _chunks);
         // Unmet demand is offered once more to firms with stock left, in proportion to leftover weight.
         int S = _sim.Industry.Count;
@@ -426,6 +432,9 @@ internal sealed class FirmKernels
     /// <summary>Phase 6, first pass: sales in proportion to weight, capped by what the firm has.</summary>
     private sealed class MarketFirstPass(FirmKernels k) : IChunkBody
     {
+        /// <summary>Per-thread block state: worker threads live as long as the pool, so this is allocated once per thread.</summary>
+        [ThreadStatic] private static MarketLanes.Block? _block;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
@@ -433,24 +442,17 @@ internal sealed class FirmKernels
             var f = sim.Firms;
             int S = sim.Industry.Count;
             var (start, end) = Chunking.Range(chunk, f.Count, k._chunkSize);
+            var b = _block ??= new MarketLanes.Block();
+            b.Alive = f.Alive; b.Output = f.Output; b.Inventory = f.Inventory; b.Sales = f.Sales; b.Weight = k.Weight;
+            b.CellOf = k.CellOfFirm; b.DemandPerWeight = k._demandPerWeightOfCell; b.IndustryEntry = k._industryEntry4;
+            b.ClearSums(S);
+            int width = k.Width;
+            for (int blockStart = start; blockStart < end; blockStart += MarketLanes.BlockSize)
+                MarketLanes.Run(b, blockStart, Math.Min(end, blockStart + MarketLanes.BlockSize), width);
             var sums = k.MarketSums.AsSpan(chunk * S * ImCount, S * ImCount);
-            sums.Clear();
-            var demandPerWeight = k.DemandPerWeight;
-            var weights = k.Weight;
-            for (int i = start; i < end; i++)
-            {
-                if (f.Alive[i] == 0) continue;
-                int s = f.Industry[i];
-                double available = f.Output[i] + f.Inventory[i];
-                double weight = weights[i];
-                double sales = Math.Min(available, weight * demandPerWeight[s]);
-                f.Sales[i] = sales;
-                // Leftover weight keeps the firm's price term: weight * leftover / available.
-                double leftoverWeight = available > 0 ? weight * (available - sales) / available : 0;
-                weights[i] = leftoverWeight;
-                sums[s * ImCount + ImSales] += sales;
-                sums[s * ImCount + ImLeftoverWeight] += leftoverWeight;
-            }
+            var industrySums = b.IndustrySums.RowSpan(0);
+            for (int s = 0; s < S; s++)
+                for (int q = 0; q < ImCount; q++) sums[s * ImCount + q] = industrySums[s * MarketLanes.IndustryStride + q];
         }
     }
 

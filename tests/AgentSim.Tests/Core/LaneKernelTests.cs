@@ -462,4 +462,43 @@ public sealed class LaneKernelTests
                 "scratch rows (row * n + firm), then the sums", width);
         }
     }
+
+    // Market, first pass --------------------------------------------------------------------------------------
+
+    private static double[] RunMarket(int n, int width, int seed)
+    {
+        var rng = new CounterRng((ulong)seed, 17, 0, n);
+        var b = new MarketLanes.Block
+        {
+            Alive = Flags(rng, n, 0.9), Output = Column(rng, n, 10), Inventory = Column(rng, n, 5), Sales = Column(rng, n, 10),
+            Weight = Column(rng, n, 3),
+        };
+        int[] column;
+        (b.CellOf, column, _, b.IndustryEntry) = Layout(b.Alive, 1, 4, MarketLanes.IndustryStride, seed);
+        b.DemandPerWeight = new double[column.Length];
+        for (int cell = 0; cell < column.Length - 1; cell++) b.DemandPerWeight[cell] = 0.3 + rng.NextDouble();
+        b.ClearSums(Industries);
+        var outputs = new List<double>();
+        for (int start = 0; start < n; start += MarketLanes.BlockSize)
+        {
+            int end = Math.Min(n, start + MarketLanes.BlockSize);
+            if (width == 1) MarketLanes.Run<Lanes1>(b, start, end);
+            else MarketLanes.Run(b, start, end, width);
+        }
+        outputs.AddRange(b.Sales);
+        outputs.AddRange(b.Weight);
+        outputs.AddRange(b.IndustrySums.RowSpan(0).ToArray());
+        return outputs.ToArray();
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Market_lanes_give_the_scalar_twins_bits_at_every_length(int length)
+    {
+        foreach (int width in new[] { 4, 8 })
+        {
+            if (width > Lanes.NativeWidth) continue;
+            AssertSameBits(RunMarket(length, 1, seed: length), RunMarket(length, width, seed: length), "sales, weights, then the sums", width);
+        }
+    }
 }
