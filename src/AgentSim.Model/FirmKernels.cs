@@ -99,15 +99,15 @@ internal sealed class FirmKernels
     }
 
     /// <summary>
-    /// Firms per vector operation in the lane kernels: 8 (AVX-512), 4 (AVX2) or 1. Results are the same bits at every
-    /// width; <c>AGENTSIM_LANES=1|4|8</c> picks one below the machine's widest (for measurements).
+    /// Firms per vector operation in the lane kernels: 8 (AVX-512), 4 (AVX2), 2 (SSE2, NEON) or 1. Results are the same bits at
+    /// every width; <c>AGENTSIM_LANES=1|2|4|8</c> picks one below the machine's widest (for measurements).
     /// </summary>
     internal int Width { get; set; }
 
     internal static int DefaultWidth()
     {
         int native = Lanes.NativeWidth;
-        return int.TryParse(Environment.GetEnvironmentVariable("AGENTSIM_LANES"), out int asked) && asked is 1 or 4 or 8 && asked <= native
+        return int.TryParse(Environment.GetEnvironmentVariable("AGENTSIM_LANES"), out int asked) && asked is 1 or 2 or 4 or 8 && asked <= native
             ? asked
             : native;
     }

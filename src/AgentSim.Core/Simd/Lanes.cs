@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace AgentSim.Core.Simd;
 
 /// <summary>
-/// A lane width of double arithmetic, so that a kernel is written once and runs on 1, 4 or 8 firms at a time.
+/// A lane width of double arithmetic, so that a kernel is written once and runs on 1, 2, 4 or 8 firms at a time.
 /// Every operation is the IEEE operation on each lane (no fused multiply-add, which would round once instead of
 /// twice); <c>Min</c>/<c>Max</c> follow <see cref="Math.Min(double, double)"/> (NaN propagates, -0 &lt; +0) and
 /// comparisons are false on NaN as in C#. A kernel therefore gives the same bits at every width, so results never
@@ -82,9 +82,12 @@ public static class Lanes
     public static T Clamp<T>(T value, T min, T max) where T : struct, ILanes<T> =>
         T.Select(T.LessThan(value, min), min, T.Select(T.GreaterThan(value, max), max, value));
 
-    /// <summary>The widest lanes this machine runs natively: 8 with AVX-512, 4 with AVX2, else 1.</summary>
+    /// <summary>The widest lanes this machine runs natively: 8 with AVX-512, 4 with AVX2, 2 with 128-bit vectors (SSE2, NEON), else 1.</summary>
     public static int NativeWidth =>
-        Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? 8 : Vector256.IsHardwareAccelerated && Avx2.IsSupported ? 4 : 1;
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? 8
+        : Vector256.IsHardwareAccelerated && Avx2.IsSupported ? 4
+        : Vector128.IsHardwareAccelerated ? 2
+        : 1;
 }
 
 /// <summary>One lane: the scalar twin of the vector widths, and the tail of every vector loop.</summary>
@@ -169,6 +172,95 @@ public readonly struct Lanes1 : ILanes<Lanes1>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Any(Lanes1 mask) => IsTrue(mask);
+}
+
+/// <summary>Two lanes (128-bit vectors: SSE2 on x86, NEON on ARM64).</summary>
+public readonly struct Lanes2 : ILanes<Lanes2>
+{
+    public readonly Vector128<double> Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Lanes2(Vector128<double> value) => Value = value;
+
+    public static int Count => 2;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Create(double value) => new(Vector128.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Load(ref double source) => new(Vector128.LoadUnsafe(ref source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Lanes2 value, ref double destination) => value.Value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Gather(ref double table, ref int indices) =>
+        new(Vector128.Create(Unsafe.Add(ref table, indices), Unsafe.Add(ref table, Unsafe.Add(ref indices, 1))));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadColumns(ref double table, ref int cells, ref int offsetOfCell, int columns, ref double destination, int stride)
+    {
+        ref double row0 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, cells));
+        ref double row1 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 1)));
+        for (int q = 0; q < columns; q++)
+            Vector128.Create(Unsafe.Add(ref row0, q), Unsafe.Add(ref row1, q)).StoreUnsafe(ref destination, (nuint)(q * stride));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateRows(ref double rows, int stride, int groups, ref double table, ref int cells, ref int offsetOfCell)
+    {
+        ref double row0 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, cells));
+        ref double row1 = ref Unsafe.Add(ref table, Unsafe.Add(ref offsetOfCell, Unsafe.Add(ref cells, 1)));
+        // Pairs of quantities per lane; lane 0 before lane 1 (they may share a table row).
+        for (int q = 0; q < 4 * groups; q += 2)
+        {
+            var lane0 = Vector128.Create(Unsafe.Add(ref rows, q * stride), Unsafe.Add(ref rows, (q + 1) * stride));
+            var lane1 = Vector128.Create(Unsafe.Add(ref rows, q * stride + 1), Unsafe.Add(ref rows, (q + 1) * stride + 1));
+            (Vector128.LoadUnsafe(ref row0, (nuint)q) + lane0).StoreUnsafe(ref row0, (nuint)q);
+            (Vector128.LoadUnsafe(ref row1, (nuint)q) + lane1).StoreUnsafe(ref row1, (nuint)q);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 NonZero(ref byte source) =>
+        new(~Vector128.Equals(Vector128.Create((long)source, Unsafe.Add(ref source, 1)), Vector128<long>.Zero).AsDouble());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator +(Lanes2 left, Lanes2 right) => new(left.Value + right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator -(Lanes2 left, Lanes2 right) => new(left.Value - right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator *(Lanes2 left, Lanes2 right) => new(left.Value * right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator /(Lanes2 left, Lanes2 right) => new(left.Value / right.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Min(Lanes2 left, Lanes2 right) => new(Vector128.Min(left.Value, right.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Max(Lanes2 left, Lanes2 right) => new(Vector128.Max(left.Value, right.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 LessThan(Lanes2 left, Lanes2 right) => new(Vector128.LessThan(left.Value, right.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 LessThanOrEqual(Lanes2 left, Lanes2 right) => new(Vector128.LessThanOrEqual(left.Value, right.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 GreaterThan(Lanes2 left, Lanes2 right) => new(Vector128.GreaterThan(left.Value, right.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 GreaterThanOrEqual(Lanes2 left, Lanes2 right) => new(Vector128.GreaterThanOrEqual(left.Value, right.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 And(Lanes2 left, Lanes2 right) => new(left.Value & right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Or(Lanes2 left, Lanes2 right) => new(left.Value | right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 AndNot(Lanes2 left, Lanes2 right) => new(Vector128.AndNot(left.Value, right.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Select(Lanes2 mask, Lanes2 ifTrue, Lanes2 ifFalse) =>
+        new(Vector128.ConditionalSelect(mask.Value, ifTrue.Value, ifFalse.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Any(Lanes2 mask) => Vector128.ExtractMostSignificantBits(mask.Value) != 0;
 }
 
 /// <summary>Four lanes (AVX2).</summary>

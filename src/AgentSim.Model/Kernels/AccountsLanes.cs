@@ -7,7 +7,7 @@ namespace AgentSim.Model.Kernels;
 
 /// <summary>
 /// The arithmetic of phase 6 (second market pass), 7 (accounts) and 8 (investment and financing) for a block of
-/// firms, written once over <see cref="ILanes{TSelf}"/> so that it runs on 8, 4 or 1 firms at a time with the same
+/// firms, written once over <see cref="ILanes{TSelf}"/> so that it runs on 8, 4, 2 or 1 firms at a time with the same
 /// bits: branches are masks and selects. It writes the firms' new state and, per firm, the flows that
 /// <c>FirmKernels</c> then adds to its partial sums in slot order (scalar, so sums keep their order and the result its
 /// bits). Instantiated with <see cref="Lanes1"/> it is the scalar twin the tests hold the vector widths to.
@@ -82,13 +82,13 @@ internal static class AccountsLanes
     internal static void Run(Block b, Constants c, int start, int end, int width)
     {
         Check(b, start, end);
-        int i = width == 8 ? Columns<Lanes8>(b, start, start, end) : width == 4 ? Columns<Lanes4>(b, start, start, end) : start;
+        int i = width == 8 ? Columns<Lanes8>(b, start, start, end) : width == 4 ? Columns<Lanes4>(b, start, start, end) : width == 2 ? Columns<Lanes2>(b, start, start, end) : start;
         Columns<Lanes1>(b, start, i, end);
-        i = width == 8 ? Accounts<Lanes8>(b, c, start, start, end) : width == 4 ? Accounts<Lanes4>(b, c, start, start, end) : start;
+        i = width == 8 ? Accounts<Lanes8>(b, c, start, start, end) : width == 4 ? Accounts<Lanes4>(b, c, start, start, end) : width == 2 ? Accounts<Lanes2>(b, c, start, start, end) : start;
         Accounts<Lanes1>(b, c, start, i, end);
-        i = width == 8 ? Investment<Lanes8>(b, c, start, start, end) : width == 4 ? Investment<Lanes4>(b, c, start, start, end) : start;
+        i = width == 8 ? Investment<Lanes8>(b, c, start, start, end) : width == 4 ? Investment<Lanes4>(b, c, start, start, end) : width == 2 ? Investment<Lanes2>(b, c, start, start, end) : start;
         Investment<Lanes1>(b, c, start, i, end);
-        i = width == 8 ? Accumulate<Lanes8>(b, start, start, end) : width == 4 ? Accumulate<Lanes4>(b, start, start, end) : start;
+        i = width == 8 ? Accumulate<Lanes8>(b, start, start, end) : width == 4 ? Accumulate<Lanes4>(b, start, start, end) : width == 2 ? Accumulate<Lanes2>(b, start, start, end) : start;
         Accumulate<Lanes1>(b, start, i, end);
     }
 

@@ -47,7 +47,7 @@ internal static class MarketLanes
     internal static void Run(Block b, int start, int end, int width)
     {
         Check(b, start, end);
-        int i = width == 8 ? Run<Lanes8>(b, start, start, end) : width == 4 ? Run<Lanes4>(b, start, start, end) : start;
+        int i = width == 8 ? Run<Lanes8>(b, start, start, end) : width == 4 ? Run<Lanes4>(b, start, start, end) : width == 2 ? Run<Lanes2>(b, start, start, end) : start;
         Run<Lanes1>(b, start, i, end);
     }
 

@@ -53,9 +53,9 @@ internal static class ObservationLanes
     internal static void Run(Block b, int start, int end, int width)
     {
         Check(b, start, end);
-        int i = width == 8 ? Columns<Lanes8>(b, start, start, end) : width == 4 ? Columns<Lanes4>(b, start, start, end) : start;
+        int i = width == 8 ? Columns<Lanes8>(b, start, start, end) : width == 4 ? Columns<Lanes4>(b, start, start, end) : width == 2 ? Columns<Lanes2>(b, start, start, end) : start;
         Columns<Lanes1>(b, start, i, end);
-        i = width == 8 ? Stocks<Lanes8>(b, start, start, end) : width == 4 ? Stocks<Lanes4>(b, start, start, end) : start;
+        i = width == 8 ? Stocks<Lanes8>(b, start, start, end) : width == 4 ? Stocks<Lanes4>(b, start, start, end) : width == 2 ? Stocks<Lanes2>(b, start, start, end) : start;
         Stocks<Lanes1>(b, start, i, end);
     }
 

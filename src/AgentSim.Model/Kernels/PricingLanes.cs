@@ -7,7 +7,7 @@ namespace AgentSim.Model.Kernels;
 
 /// <summary>
 /// The arithmetic of phases 2-4 (construction, expectations, production plan, markup and price) for a block of
-/// firms, written once over <see cref="ILanes{TSelf}"/> (8, 4 or 1 firms at a time, the same bits at each width).
+/// firms, written once over <see cref="ILanes{TSelf}"/> (8, 4, 2 or 1 firms at a time, the same bits at each width).
 /// A block (at most <see cref="BlockSize"/> firms) runs in two passes over aligned scratch rows: the cells' terms
 /// turned into columns per firm, then the arithmetic. Capacity arriving from the pipeline is read from this quarter's
 /// row of the pipeline, <see cref="Block.Arriving"/>); the market-weight inputs go to rows <see cref="RAvailable"/>,
@@ -83,9 +83,9 @@ internal static class PricingLanes
     internal static void Run(Block b, Constants c, int start, int end, int width)
     {
         Check(b, start, end);
-        int i = width == 8 ? Columns<Lanes8>(b, start, start, end) : width == 4 ? Columns<Lanes4>(b, start, start, end) : start;
+        int i = width == 8 ? Columns<Lanes8>(b, start, start, end) : width == 4 ? Columns<Lanes4>(b, start, start, end) : width == 2 ? Columns<Lanes2>(b, start, start, end) : start;
         Columns<Lanes1>(b, start, i, end);
-        i = width == 8 ? Pricing<Lanes8>(b, c, start, start, end) : width == 4 ? Pricing<Lanes4>(b, c, start, start, end) : start;
+        i = width == 8 ? Pricing<Lanes8>(b, c, start, start, end) : width == 4 ? Pricing<Lanes4>(b, c, start, start, end) : width == 2 ? Pricing<Lanes2>(b, c, start, start, end) : start;
         Pricing<Lanes1>(b, c, start, i, end);
     }
 
@@ -128,7 +128,7 @@ internal static class PricingLanes
     internal static void Accumulate(Block b, int start, int end, int width)
     {
         Check(b, start, end);
-        int i = width == 8 ? Accumulate<Lanes8>(b, start, start, end) : width == 4 ? Accumulate<Lanes4>(b, start, start, end) : start;
+        int i = width == 8 ? Accumulate<Lanes8>(b, start, start, end) : width == 4 ? Accumulate<Lanes4>(b, start, start, end) : width == 2 ? Accumulate<Lanes2>(b, start, start, end) : start;
         Accumulate<Lanes1>(b, start, i, end);
     }
 

@@ -6,7 +6,7 @@ using AgentSim.Model.Kernels;
 namespace AgentSim.Tests.Core;
 
 /// <summary>
-/// The firm kernels written over lanes (pricing; accounts and investment): run at 4 and 8 lanes they give the same
+/// The firm kernels written over lanes (pricing, market, accounts and investment, observation): run at 2, 4 and 8 lanes they give the same
 /// bits as at 1 lane (the scalar twin) for every firm and every output, at every length 0..256 and a large one, on
 /// ordinary and hostile values (zero capacity, zero sales and stock, negative cash, dead slots, NaN and infinite
 /// state), so results never depend on the machine's vector width.
@@ -25,7 +25,7 @@ public sealed class LaneKernelTests
         yield return [LargeSize];
     }
 
-    public static IEnumerable<object[]> Widths() => [[4], [8]];
+    public static IEnumerable<object[]> Widths() => [[2], [4], [8]];
 
     /// <summary>A value of a firm's state: mostly ordinary, sometimes hostile.</summary>
     private static double Draw(CounterRng rng, int i, double scale, bool signed = false)
@@ -206,7 +206,7 @@ public sealed class LaneKernelTests
     [MemberData(nameof(Lengths))]
     public void Pricing_lanes_give_the_scalar_twins_bits_at_every_length(int length)
     {
-        foreach (int width in new[] { 4, 8 })
+        foreach (int width in new[] { 2, 4, 8 })
         {
             if (width > Lanes.NativeWidth) continue;
             var scalar = PricingBlock(length, seed: length);
@@ -356,7 +356,7 @@ public sealed class LaneKernelTests
     [MemberData(nameof(Lengths))]
     public void Accounts_lanes_give_the_scalar_twins_bits_at_every_length(int length)
     {
-        foreach (int width in new[] { 4, 8 })
+        foreach (int width in new[] { 2, 4, 8 })
         {
             if (width > Lanes.NativeWidth) continue;
             var scalar = AccountsBlock(length, seed: length);
@@ -455,7 +455,7 @@ public sealed class LaneKernelTests
     [MemberData(nameof(Lengths))]
     public void Observation_lanes_give_the_scalar_twins_bits_at_every_length(int length)
     {
-        foreach (int width in new[] { 4, 8 })
+        foreach (int width in new[] { 2, 4, 8 })
         {
             if (width > Lanes.NativeWidth) continue;
             AssertSameBits(RunObservation(length, 1, seed: length), RunObservation(length, width, seed: length),
@@ -495,7 +495,7 @@ public sealed class LaneKernelTests
     [MemberData(nameof(Lengths))]
     public void Market_lanes_give_the_scalar_twins_bits_at_every_length(int length)
     {
-        foreach (int width in new[] { 4, 8 })
+        foreach (int width in new[] { 2, 4, 8 })
         {
             if (width > Lanes.NativeWidth) continue;
             AssertSameBits(RunMarket(length, 1, seed: length), RunMarket(length, width, seed: length), "sales, weights, then the sums", width);
