@@ -54,6 +54,9 @@ internal sealed class FirmKernels
     internal double[] IndustryStocks = [];     // [chunk][industry][IoCount]
     internal int[] Distressed = [];            // per chunk: firm slots with negative cash, in slot order
     internal int[] DistressedCount = [];
+    internal byte[] DistressOutcome = [];      // per distressed firm (as Distressed): 1 rescued, 0 exits
+    internal double[] DistressAmount = [];     // per distressed firm: the rescue's cash, or the exit's write-off
+    internal double[] DistressMeanOutput = []; // per industry: mean output per firm, for the jobs a rescue keeps
     internal double[] Weight = [];             // per firm scratch: market weight, then leftover weight
     internal int[] CellOfFirm = [];            // per firm scratch: province * S + industry, P * S for a dead slot (set by pricing)
 
@@ -80,6 +83,7 @@ internal sealed class FirmKernels
     private readonly MarketFirstPass _market;
     private readonly AccountsAndInvestment _accounts;
     private readonly Observation _observation;
+    private readonly Distress _distress;
 
     public FirmKernels(Simulation sim)
     {
@@ -90,10 +94,12 @@ internal sealed class FirmKernels
         LeftoverPerWeight = new double[S];
         ExportShare = new double[S];
         MeanOutput = new double[S];
+        DistressMeanOutput = new double[S];
         _pricing = new ProductionAndPricing(this);
         _market = new MarketFirstPass(this);
         _accounts = new AccountsAndInvestment(this);
         _observation = new Observation(this);
+        _distress = new Distress(this);
         Width = DefaultWidth();
         EnsureBuffers();
     }
@@ -135,6 +141,8 @@ internal sealed class FirmKernels
             Array.Resize(ref ProvinceStocks, n * P * PoCount);
             Array.Resize(ref IndustryStocks, n * S * IoCount);
             Array.Resize(ref Distressed, n * _chunkSize);
+            Array.Resize(ref DistressOutcome, n * _chunkSize);
+            Array.Resize(ref DistressAmount, n * _chunkSize);
             Array.Resize(ref DistressedCount, n);
         }
         if (Weight.Length < _sim.Firms.Capacity.Length) Array.Resize(ref Weight, _sim.Firms.Capacity.Length);
@@ -312,6 +320,9 @@ internal sealed class FirmKernels
         c.LandShare = gov.LandShareOfCapex;
         c.SoftBudget = cfg.Mechanisms.SoftBudget;
     }
+
+    /// <summary>Phase 9 (firm side): each chunk decides its distressed firms' rescues and exits and applies them to the firms.</summary>
+    public void RunDistress(WorkerPool pool) => pool.Run(_distress, _chunks);
 
     public void RunObservation(WorkerPool pool)
     {
@@ -538,6 +549,44 @@ internal sealed class FirmKernels
                 for (int q = 0; q < CfCount; q++) cellFlows[cell * CfCount + q] = cellSums[cell * AccountsLanes.CellSumStride + q];
             }
             k.DistressedCount[chunk] = distressed;
+        }
+    }
+
+    /// <summary>
+    /// Phase 9, firm side: a rescue when the official's propensity to bail out, weighted by the jobs at stake, clears the
+    /// threshold (and the province's debt allows it), else an exit. Decisions read province state that no decision
+    /// changes; the books are kept by the caller, in slot order.
+    /// </summary>
+    private sealed class Distress(FirmKernels k) : IChunkBody
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Execute(int chunk)
+        {
+            var sim = k._sim;
+            var f = sim.Firms;
+            int n = k.DistressedCount[chunk], first = chunk * k._chunkSize;
+            var meanOutput = k.DistressMeanOutput;
+            for (int j = 0; j < n; j++)
+            {
+                int e = first + j;
+                int i = k.Distressed[e];
+                int s = f.Industry[i], p = f.Province[i];
+                double jobsWeight = meanOutput[s] > 0 ? f.Output[i] / meanOutput[s] : 1;
+                if (sim.GrantsBailout(p, jobsWeight))
+                {
+                    double amount = sim.BailoutAmount(s, f.Output[i], f.Cash[i]);
+                    f.Cash[i] += amount;
+                    if (f.Bailouts[i] < short.MaxValue) f.Bailouts[i]++;
+                    k.DistressOutcome[e] = 1;
+                    k.DistressAmount[e] = amount;
+                }
+                else
+                {
+                    k.DistressOutcome[e] = 0;
+                    k.DistressAmount[e] = f.Debt[i] - f.Cash[i];
+                    f.ClearSlot(i);
+                }
+            }
         }
     }
 

@@ -173,24 +173,26 @@ public sealed partial class Simulation
         for (int c = 0; c < k.Chunks; c++)
             for (int cell = 0; cell < prov.Count * S; cell++)
                 firms[cell % S] += k.CellCounts[c * prov.Count * S + cell];
+        for (int s = 0; s < S; s++) k.DistressMeanOutput[s] = firms[s] > 0 ? output[s] / firms[s] : 0;
+
+        // Each distressed firm's rescue or exit is decided from this quarter's province state, which the decisions do
+        // not change, so the chunks decide and update their own firms in parallel; the province and industry books and
+        // the free-slot queue then take the outcomes in slot order, as one loop over the firms would.
+        k.RunDistress(_pool);
+        var outcome = k.DistressOutcome;
+        var amount = k.DistressAmount;
         for (int c = 0; c < k.Chunks; c++)
         {
             int n = k.DistressedCount[c];
             for (int j = 0; j < n; j++)
             {
-                int i = k.Distressed[c * k.ChunkSize + j];
+                int e = c * k.ChunkSize + j;
+                int i = k.Distressed[e];
                 int s = f.Industry[i], p = f.Province[i];
-                double meanOutput = firms[s] > 0 ? output[s] / firms[s] : 0;
-                double jobsWeight = meanOutput > 0 ? f.Output[i] / meanOutput : 1;
-                if (GrantsBailout(p, jobsWeight))
-                {
-                    f.Cash[i] += BookBailout(p, s, f.Output[i], f.Cash[i]);
-                    if (f.Bailouts[i] < short.MaxValue) f.Bailouts[i]++;
-                }
+                if (outcome[e] != 0) BookBailoutAmount(p, amount[e]);
                 else
                 {
-                    BookExit(p, s, f.Debt[i], f.Cash[i]);
-                    f.ClearSlot(i);
+                    BookWriteOff(p, s, amount[e]);
                     FreeSlots.Enqueue(i);
                 }
             }
@@ -265,18 +267,35 @@ public sealed partial class Simulation
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double BookBailout(int p, int s, double output, double cash)
     {
+        double amount = BailoutAmount(s, output, cash);
+        BookBailoutAmount(p, amount);
+        return amount;
+    }
+
+    /// <summary>The cash a rescue injects: the shortfall plus bailout_cash_quarters of wages.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double BailoutAmount(int s, double output, double cash)
+    {
         double wageBill = Industry.LabourPerUnit[s] * Industries.CostIndex[s] * output * Industry.Wage[s];
-        double amount = -cash + Config.EntryExit.BailoutCashQuarters * wageBill;
+        return -cash + Config.EntryExit.BailoutCashQuarters * wageBill;
+    }
+
+    /// <summary>Books a rescue of the given amount to the province.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void BookBailoutAmount(int p, double amount)
+    {
         Provinces.Bailouts[p] += amount;
         Provinces.BailoutCount[p] += 1;
-        return amount;
     }
 
     /// <summary>Books an exit: the unpaid debt is written off by the bank, a share of it falls on the province's financing vehicle.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void BookExit(int p, int s, double debt, double cash)
+    internal void BookExit(int p, int s, double debt, double cash) => BookWriteOff(p, s, debt - cash);
+
+    /// <summary>Books an exit whose unpaid debt (debt less cash) is <paramref name="writeOff"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void BookWriteOff(int p, int s, double writeOff)
     {
-        double writeOff = debt - cash;
         Provinces.WriteOffs[p] += writeOff;
         Provinces.LgfvLosses[p] += Config.EntryExit.LgfvLossShare * writeOff;
         Provinces.Exits[p] += 1;
