@@ -65,6 +65,12 @@ internal static class MarketLanes
         if (start < 0 || end < start || end > slots || end - start > BlockSize)
             throw new ArgumentOutOfRangeException(nameof(end), "a block must lie inside the firm arrays and span at most BlockSize firms");
         // Cells are the caller's (from validated province and industry indices): checked in debug builds only.
+        AssertCells(b, start, end);
+    }
+
+    [Conditional("DEBUG")]
+    private static void AssertCells(Block b, int start, int end)
+    {
         for (int i = start; i < end; i++)
             Debug.Assert((uint)b.CellOf[i] < (uint)Math.Min(b.DemandPerWeight.Length, b.IndustryEntry.Length)
                 && (uint)b.IndustryEntry[b.CellOf[i]] <= (uint)(b.IndustrySums.RowLength - IndustryStride), "a cell lies outside the tables");

@@ -109,6 +109,12 @@ internal static class PricingLanes
             throw new ArgumentOutOfRangeException(nameof(end), "a block must lie inside the firm arrays and span at most BlockSize firms");
         // Cells and their offsets are the caller's (FirmKernels computes them from validated province and industry
         // indices); checking each firm's here cost as much as a pass, so they are checked in debug builds only.
+        AssertCells(b, start, end);
+    }
+
+    [Conditional("DEBUG")]
+    private static void AssertCells(Block b, int start, int end)
+    {
         for (int i = start; i < end; i++)
         {
             int cell = b.CellOf[i];
