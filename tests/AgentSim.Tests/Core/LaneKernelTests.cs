@@ -426,9 +426,14 @@ public sealed class LaneKernelTests
         var alive = Flags(rng, n, 0.9);
         var b = new ObservationLanes.Block
         {
-            Cash = Column(rng, n, 30, signed: true), Debt = Column(rng, n, 40), Capacity = Column(rng, n, 12),
-            Inventory = Column(rng, n, 5), Markup = Column(rng, n, 0.5, signed: true), SmoothedProfitRate = Column(rng, n, 0.1, signed: true),
-            CostFactor = Column(rng, n, 2), Cells = Cells(rng, ObservationLanes.CellStride, (q, u) => 0.5 + u),
+            Cash = Column(rng, n, 30, signed: true),
+            Debt = Column(rng, n, 40),
+            Capacity = Column(rng, n, 12),
+            Inventory = Column(rng, n, 5),
+            Markup = Column(rng, n, 0.5, signed: true),
+            SmoothedProfitRate = Column(rng, n, 0.1, signed: true),
+            CostFactor = Column(rng, n, 2),
+            Cells = Cells(rng, ObservationLanes.CellStride, (q, u) => 0.5 + u),
         };
         (b.CellOf, b.ColumnOffset, b.ProvinceEntry, b.IndustryEntry) =
             Layout(alive, ObservationLanes.CellStride, ObservationLanes.ProvinceStride, ObservationLanes.IndustryStride, seed);
@@ -470,7 +475,10 @@ public sealed class LaneKernelTests
         var rng = new CounterRng((ulong)seed, 17, 0, n);
         var b = new MarketLanes.Block
         {
-            Alive = Flags(rng, n, 0.9), Output = Column(rng, n, 10), Inventory = Column(rng, n, 5), Sales = Column(rng, n, 10),
+            Alive = Flags(rng, n, 0.9),
+            Output = Column(rng, n, 10),
+            Inventory = Column(rng, n, 5),
+            Sales = Column(rng, n, 10),
             Weight = Column(rng, n, 3),
         };
         int[] column;
