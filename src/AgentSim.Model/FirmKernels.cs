@@ -525,8 +525,7 @@ internal sealed class FirmKernels
                     if (alive[i] == 0) continue;
                     int j = i - blockStart;
                     soldOut[i] = (byte)(BitConverter.DoubleToInt64Bits(Unsafe.Add(ref o, AccountsLanes.ISoldOut * R + j)) != 0 ? 1 : 0);
-                    if (BitConverter.DoubleToInt64Bits(Unsafe.Add(ref o, AccountsLanes.IInvested * R + j)) != 0)
-                        pipeline[buildRow[industryOf[i]] + i] += Unsafe.Add(ref o, (AccountsLanes.IndustryRows + IaCapacityOrdered) * R + j);
+                    pipeline[buildRow[industryOf[i]] + i] += Unsafe.Add(ref o, AccountsLanes.IPipelineAddition * R + j);
                     // Zombie bookkeeping: alive with negative equity.
                     negativeEquityQuarters[i] = (short)(Unsafe.Add(ref o, AccountsLanes.IEquity * R + j) < 0 ? Math.Min(negativeEquityQuarters[i] + 1, short.MaxValue) : 0);
                     if (ages[i] < short.MaxValue) ages[i]++;

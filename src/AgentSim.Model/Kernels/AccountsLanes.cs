@@ -26,7 +26,7 @@ internal static class AccountsLanes
     // Scratch rows of a block, BlockSize doubles each: the cells' columns (rows 0-19, as CellStride), values passed
     // between passes, then each firm's contribution to its province's, industry's and cell's partial sums, laid out
     // as FirmKernels' Pf*, Ia* and Cf* quantities (so that four consecutive rows transpose into one table entry group).
-    internal const int IUnitCost = 20, IVariableCost = 21, ICash = 22, ISoft = 23, IEquity = 24, ISoldOut = 25, IInvested = 26;
+    internal const int IUnitCost = 20, IVariableCost = 21, ICash = 22, ISoft = 23, IEquity = 24, ISoldOut = 25, IPipelineAddition = 26;
     internal const int ProvinceRows = 28, ProvinceStride = 24, IndustryRows = ProvinceRows + ProvinceStride, IndustryStride = 8,
         CellRows = IndustryRows + IndustryStride, CellSumStride = 4, CellCountRow = CellRows + FirmKernels.CfCount, RowCount = CellRows + CellSumStride;
 
@@ -338,7 +338,6 @@ internal static class AccountsLanes
             growth = T.Select(T.LessThan(cash, zero), zero, Lanes.Clamp(growth, zero, T.Load(ref Row(ref r, CMaxGrowthRate, j))));
             var capex = growth * capitalBook;
             var invests = T.GreaterThan(capex, zero);
-            T.Store(invests, ref Row(ref r, IInvested, j));
             var debt0 = T.Load(ref Unsafe.Add(ref debts, i));
             var debt = debt0;
             var loan = zero;
@@ -368,7 +367,11 @@ internal static class AccountsLanes
             T.Store(capex, ref Row(ref r, ProvinceRows + FirmKernels.PfCapex, j));
             T.Store(capex * constructionShare, ref Row(ref r, ProvinceRows + FirmKernels.PfCapexToConstruction, j));
             T.Store(capex * landShare, ref Row(ref r, ProvinceRows + FirmKernels.PfLand, j));
-            T.Store(capex / T.Load(ref Row(ref r, CCapitalPerUnit, j)), ref Row(ref r, IndustryRows + FirmKernels.IaCapacityOrdered, j));
+            var capacityOrdered = capex / T.Load(ref Row(ref r, CCapitalPerUnit, j));
+            T.Store(capacityOrdered, ref Row(ref r, IndustryRows + FirmKernels.IaCapacityOrdered, j));
+            // What the firm adds to its pipeline: the capacity ordered when it invests, else 0 (adding 0 leaves any
+            // pipeline value as it was; pipelines never hold -0), so the caller adds without a branch.
+            T.Store(T.Select(invests, capacityOrdered, zero), ref Row(ref r, IPipelineAddition, j));
             T.Store(T.Select(soft, loan, zero), ref Row(ref r, ProvinceRows + FirmKernels.PfDirectedLoans, j));
             T.Store(T.Select(soft, zero, loan), ref Row(ref r, ProvinceRows + FirmKernels.PfPrivateLoans, j));
             var strategic = T.Load(ref Row(ref r, CStrategic, j));
