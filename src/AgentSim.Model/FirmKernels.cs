@@ -386,10 +386,6 @@ internal sealed class FirmKernels
             var f = sim.Firms;
             int S = sim.Industry.Count, P = sim.Provinces.Count, L = f.PipelineLength;
             var (start, end) = Chunking.Range(chunk, f.Count, k._chunkSize);
-            var sums = k.PricingSums.AsSpan(chunk * S * IpCount, S * IpCount);
-            sums.Clear();
-            var positions = k.ProvinceFlows.AsSpan(chunk * P * PfCount, P * PfCount);
-            for (int p = 0; p < P; p++) positions[p * PfCount + PfNetPositionStart] = 0;
             var b = _block ??= new PricingLanes.Block();
             b.Alive = f.Alive; b.StateOwned = f.StateOwned; b.SoldOut = f.SoldOut; b.Cash = f.Cash; b.Capacity = f.Capacity;
             b.ExpectedDemand = f.ExpectedDemand; b.Sales = f.Sales; b.Inventory = f.Inventory; b.Output = f.Output;
@@ -432,9 +428,11 @@ internal sealed class FirmKernels
             }
 
             // The chunk's partial sums, from the lanes' tables (each entry summed in slot order).
+            var sums = k.PricingSums.AsSpan(chunk * S * IpCount, S * IpCount);
             var industrySums = b.IndustrySums.RowSpan(0);
             for (int s = 0; s < S; s++)
                 for (int q = 0; q < IpCount; q++) sums[s * IpCount + q] = industrySums[s * PricingLanes.IndustryStride + q];
+            var positions = k.ProvinceFlows.AsSpan(chunk * P * PfCount, P * PfCount);
             var provinceSums = b.ProvinceSums.RowSpan(0);
             for (int p = 0; p < P; p++) positions[p * PfCount + PfNetPositionStart] = provinceSums[p * PricingLanes.ProvinceStride];
         }
