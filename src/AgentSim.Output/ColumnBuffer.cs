@@ -25,6 +25,9 @@ public abstract class ColumnBuffer
     /// <summary>Forgets the values but keeps the storage.</summary>
     public abstract void Clear();
 
+    /// <summary>Grows the storage (keeping the values) to hold at least <paramref name="capacity"/> values, in one step.</summary>
+    public abstract void EnsureCapacity(int capacity);
+
     /// <summary>
     /// Exchanges storage with a column of the same type. Lets a background writer take the filled values while the
     /// caller keeps this object (and any reference it resolved to it) and continues with the other, empty storage.
@@ -84,11 +87,23 @@ public sealed class ColumnBuffer<T> : ColumnBuffer
         }
     }
 
+    /// <summary>The storage itself, for fillers that write reserved rows (<see cref="AppendUninitialized"/>) from several threads. Valid until the buffer next grows.</summary>
+    internal T[] Items => _items;
+
     /// <summary>The values added so far. Valid until the next <see cref="Add"/> or <see cref="Clear"/>.</summary>
     public ReadOnlySpan<T> AsSpan() => new(_items, 0, _count);
 
     /// <summary>The values added so far as memory, for asynchronous consumers. Valid until the next <see cref="Add"/> or <see cref="Clear"/>.</summary>
     public ReadOnlyMemory<T> AsMemory() => new(_items, 0, _count);
+
+    /// <inheritdoc />
+    public override void EnsureCapacity(int capacity)
+    {
+        if (capacity > _items.Length)
+        {
+            Array.Resize(ref _items, Math.Min(capacity, Array.MaxLength));
+        }
+    }
 
     /// <inheritdoc />
     public override void Clear()
@@ -115,6 +130,23 @@ public sealed class ColumnBuffer<T> : ColumnBuffer
         }
         var slots = new Memory<T>(_items, _count, count);
         slots.Span.Clear();
+        _count += count;
+        return slots;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> values left as they are (stale or default) and returns them as a writable span for
+    /// the caller to fill whole: the bulk form of <see cref="Add"/>. Valid until the next <see cref="Add"/> or <see cref="Clear"/>.
+    /// </summary>
+    internal Span<T> AppendUninitialized(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var needed = (long)_count + count;
+        if (needed > _items.Length)
+        {
+            Array.Resize(ref _items, (int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(16L, _items.Length * 2L))));
+        }
+        var slots = new Span<T>(_items, _count, count);
         _count += count;
         return slots;
     }

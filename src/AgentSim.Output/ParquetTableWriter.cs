@@ -8,20 +8,28 @@ namespace AgentSim.Output;
 /// bounded by the caller's buffer however long the run. Data goes to a hidden temporary file in the target
 /// directory; only <see cref="CompleteAsync"/> fsyncs it and renames it to the final name. Hence a file under its
 /// final name is always complete, and a run that fails (or is disposed without completing) leaves nothing behind.
-/// Numeric and bool columns are required (non-nullable) fields; strings are required UTF-8 string fields;
-/// compression is Snappy. Not thread-safe: use one writer from one thread at a time, or wrap it in a
-/// <see cref="BackgroundTableWriter"/>.
+/// Parquet.Net encodes (see <see cref="Options"/>): numeric and bool columns are required (non-nullable) fields;
+/// strings are required UTF-8 string fields; a <see cref="ColumnKind.Category"/> column (codes in memory) is a
+/// required, dictionary-encoded UTF-8 string field, so readers see the names; compression is Snappy. A row group of
+/// 32 MB or more is fsynced as soon as it is written, so the fsync at completion does not wait for a whole run's
+/// snapshots. Not thread-safe: use one writer from one thread at a time, or wrap it in a <see cref="BackgroundTableWriter"/>.
 /// </summary>
 public sealed class ParquetTableWriter : IAsyncDisposable
 {
     private readonly FileStream _stream;
     private readonly ParquetWriter _writer;
     private readonly DataField[] _fields;
+    private readonly ReadOnlyMemory<char>[][] _categoryNames;
     private ReadOnlyMemory<char>[] _stringScratch = [];
+    private long _synced;
     private State _state = State.Open;
+
+    /// <summary>Unsynced bytes after which a row group is followed by an fsync (a full firm snapshot; never the small tables).</summary>
+    private const long SyncBytes = 32L << 20;
 
     private ParquetTableWriter(TableSchema schema, string finalPath, string tempPath, FileStream stream, ParquetWriter writer, DataField[] fields)
     {
+        _categoryNames = schema.Columns.Select(c => c.Categories.Select(n => n.AsMemory()).ToArray()).ToArray();
         Schema = schema;
         FinalPath = finalPath;
         TempPath = tempPath;
@@ -63,7 +71,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         var stream = TempFiles.Create(tempPath);
         try
         {
-            var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, cancellationToken: ct).ConfigureAwait(false);
+            var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, Options(schema, fields), cancellationToken: ct).ConfigureAwait(false);
             return new ParquetTableWriter(schema, fullPath, tempPath, stream, writer, fields);
         }
         catch
@@ -109,7 +117,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
             {
                 for (var i = 0; i < _fields.Length; i++)
                 {
-                    await WriteColumnAsync(rowGroup, _fields[i], buffer.Columns[i], ct).ConfigureAwait(false);
+                    await WriteColumnAsync(rowGroup, _fields[i], buffer.Columns[i], i, ct).ConfigureAwait(false);
                 }
                 rowGroup.CompleteValidate();
             }
@@ -122,6 +130,14 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         RowsWritten += rows;
         RowGroupCount++;
         buffer.Clear();
+        if (_stream.Position - _synced >= SyncBytes)
+        {
+            // A large row group (a full firm snapshot) goes to the device now, on this (the writer's) thread: left to
+            // the end, the fsync in CompleteAsync waited for a whole run's snapshots at the disk's pace.
+            await _stream.FlushAsync(ct).ConfigureAwait(false);
+            _stream.Flush(flushToDisk: true);
+            _synced = _stream.Position;
+        }
     }
 
     /// <summary>
@@ -178,7 +194,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         TempFiles.TryDelete(TempPath);
     }
 
-    private Task WriteColumnAsync(ParquetRowGroupWriter rowGroup, DataField field, ColumnBuffer column, CancellationToken ct)
+    private Task WriteColumnAsync(ParquetRowGroupWriter rowGroup, DataField field, ColumnBuffer column, int index, CancellationToken ct)
     {
         switch (column.Spec.Kind)
         {
@@ -192,6 +208,8 @@ public sealed class ParquetTableWriter : IAsyncDisposable
                 return rowGroup.WriteAsync(field, ((ColumnBuffer<bool>)column).AsMemory(), cancellationToken: ct);
             case ColumnKind.String:
                 return rowGroup.WriteAsync(field, ToCharMemory((ColumnBuffer<string>)column), cancellationToken: ct);
+            case ColumnKind.Category:
+                return rowGroup.WriteAsync(field, ToCharMemory((ColumnBuffer<int>)column, _categoryNames[index]), cancellationToken: ct);
             default:
                 throw new InvalidOperationException($"Column '{column.Name}' has unknown kind {column.Spec.Kind}.");
         }
@@ -205,10 +223,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     private ReadOnlyMemory<ReadOnlyMemory<char>> ToCharMemory(ColumnBuffer<string> column)
     {
         var values = column.AsSpan();
-        if (_stringScratch.Length < values.Length)
-        {
-            _stringScratch = new ReadOnlyMemory<char>[Math.Max(values.Length, _stringScratch.Length * 2)];
-        }
+        EnsureScratch(values.Length);
         for (var i = 0; i < values.Length; i++)
         {
             var value = values[i] ?? throw new InvalidOperationException(
@@ -216,6 +231,52 @@ public sealed class ParquetTableWriter : IAsyncDisposable
             _stringScratch[i] = value.AsMemory();
         }
         return new ReadOnlyMemory<ReadOnlyMemory<char>>(_stringScratch, 0, values.Length);
+    }
+
+    /// <summary>A category column's codes as its names (shared memory, no copies); a code outside the list is rejected.</summary>
+    private ReadOnlyMemory<ReadOnlyMemory<char>> ToCharMemory(ColumnBuffer<int> column, ReadOnlyMemory<char>[] names)
+    {
+        var codes = column.AsSpan();
+        EnsureScratch(codes.Length);
+        var scratch = _stringScratch.AsSpan(0, codes.Length);
+        for (var i = 0; i < codes.Length; i++)
+        {
+            var code = codes[i];
+            if ((uint)code >= (uint)names.Length)
+            {
+                throw new InvalidOperationException(
+                    $"Table '{Schema.TableName}': column '{column.Name}' has code {code} at row {i}; it has {names.Length} categories.");
+            }
+            scratch[i] = names[code];
+        }
+        return new ReadOnlyMemory<ReadOnlyMemory<char>>(_stringScratch, 0, codes.Length);
+    }
+
+    private void EnsureScratch(int rows)
+    {
+        if (_stringScratch.Length < rows)
+        {
+            _stringScratch = new ReadOnlyMemory<char>[Math.Max(rows, _stringScratch.Length * 2)];
+        }
+    }
+
+    /// <summary>
+    /// Parquet.Net's settings for a table: Snappy pages (its default), category columns dictionary-encoded (each name
+    /// once per row group, then a short index per row). Measured on full firm snapshots at 1 M firms: the dictionary
+    /// hint made runs 13-15% faster than plain strings; no compression instead of Snappy was no faster (within the
+    /// noise, either way) and made the file 29% larger; row groups of 128 k or 256 k rows were no faster than 1 M.
+    /// </summary>
+    private static ParquetOptions Options(TableSchema schema, DataField[] fields)
+    {
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (schema.Columns[i].Kind == ColumnKind.Category)
+            {
+                options.ColumnEncodingHints[fields[i].Path.ToString()] = EncodingHint.Dictionary;
+            }
+        }
+        return options;
     }
 
     private static DataField[] BuildFields(TableSchema schema)
@@ -230,7 +291,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
                 ColumnKind.Int64 => new DataField<long>(spec.Name, false),
                 ColumnKind.Double => new DataField<double>(spec.Name, false),
                 ColumnKind.Bool => new DataField<bool>(spec.Name, false),
-                ColumnKind.String => new DataField<string>(spec.Name, false),
+                ColumnKind.String or ColumnKind.Category => new DataField<string>(spec.Name, false),
                 _ => throw new ArgumentException($"Column '{spec.Name}' has unknown kind {spec.Kind}.", nameof(schema)),
             };
         }

@@ -28,6 +28,7 @@ public sealed class TableBuffer
                 ColumnKind.Double => new ColumnBuffer<double>(spec, initialCapacity),
                 ColumnKind.Bool => new ColumnBuffer<bool>(spec, initialCapacity),
                 ColumnKind.String => new ColumnBuffer<string>(spec, initialCapacity),
+                ColumnKind.Category => new ColumnBuffer<int>(spec, initialCapacity),
                 _ => throw new ArgumentOutOfRangeException(nameof(schema), spec.Kind, $"Column '{spec.Name}' has an unknown kind."),
             };
         }
@@ -59,6 +60,19 @@ public sealed class TableBuffer
             }
         }
         return expected;
+    }
+
+    /// <summary>
+    /// Grows every column to hold at least <paramref name="rows"/> rows, each in one step: a buffer that will take a
+    /// million-row snapshot is sized once, not doubled twenty times (each doubling a copy and fresh pages).
+    /// </summary>
+    public void EnsureCapacity(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        foreach (var column in _columns)
+        {
+            column.EnsureCapacity(rows);
+        }
     }
 
     /// <summary>Forgets all rows; capacity is kept.</summary>
@@ -99,6 +113,12 @@ public sealed class TableBuffer
 
     /// <summary>The string column at <paramref name="index"/> in schema order. Resolve once, outside the row loop; throws if out of range or of another kind.</summary>
     public ColumnBuffer<string> Strings(int index) => Typed<string>(index, ColumnKind.String);
+
+    /// <summary>The category column called <paramref name="name"/>, as codes (positions in its <see cref="ColumnSpec.Categories"/>). Resolve once, outside the row loop; throws if the column is missing or of another kind.</summary>
+    public ColumnBuffer<int> Categories(string name) => Typed<int>(Schema.IndexOf(name), ColumnKind.Category);
+
+    /// <summary>The category column at <paramref name="index"/> in schema order, as codes. Resolve once, outside the row loop; throws if out of range or of another kind.</summary>
+    public ColumnBuffer<int> Categories(int index) => Typed<int>(index, ColumnKind.Category);
 
     /// <summary>Exchanges all column storage with another buffer of the same layout (see <see cref="ColumnBuffer.SwapStorage"/>).</summary>
     internal void SwapStorage(TableBuffer other)

@@ -10,13 +10,23 @@ public enum ColumnKind
     Double,
     Bool,
     String,
+
+    /// <summary>
+    /// A string from a fixed list (<see cref="ColumnSpec.Categories"/>), held in memory as its int32 position in the list
+    /// and written as a dictionary-encoded UTF-8 string column: readers see plain strings, the writer copies small codes.
+    /// </summary>
+    Category,
 }
 
 /// <summary>
 /// One column of an output table. <paramref name="Unit"/> and <paramref name="Meaning"/> are not stored in the
 /// Parquet file; they exist so the documentation of outputs is generated from the same declaration the writer uses.
 /// </summary>
-public sealed record ColumnSpec(string Name, ColumnKind Kind, string Unit, string Meaning);
+public sealed record ColumnSpec(string Name, ColumnKind Kind, string Unit, string Meaning)
+{
+    /// <summary>The strings a <see cref="ColumnKind.Category"/> column's codes stand for (code i is <c>Categories[i]</c>); empty for other kinds.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+}
 
 /// <summary>
 /// The shape of one output table. Column order is the order in the file. Names must be non-empty and unique
@@ -58,7 +68,7 @@ public sealed class TableSchema
         throw new ArgumentException($"Table '{TableName}' has no column '{name}'.", nameof(name));
     }
 
-    /// <summary>True when both schemas have the same column names and kinds in the same order (units and meanings are documentation only).</summary>
+    /// <summary>True when both schemas have the same column names and kinds in the same order, and the same categories (units and meanings are documentation only).</summary>
     public bool HasSameLayout(TableSchema other)
     {
         if (ReferenceEquals(this, other))
@@ -72,6 +82,10 @@ public sealed class TableSchema
         for (var i = 0; i < Columns.Count; i++)
         {
             if (Columns[i].Name != other.Columns[i].Name || Columns[i].Kind != other.Columns[i].Kind)
+            {
+                return false;
+            }
+            if (Columns[i].Kind == ColumnKind.Category && !Columns[i].Categories.SequenceEqual(other.Columns[i].Categories, StringComparer.Ordinal))
             {
                 return false;
             }
@@ -98,7 +112,7 @@ public sealed class TableSchema
         return sb.ToString();
     }
 
-    /// <summary>The Parquet-facing type name shown in documentation.</summary>
+    /// <summary>The Parquet-facing type name shown in documentation (a category column is a string column in the file).</summary>
     public static string KindName(ColumnKind kind) => kind switch
     {
         ColumnKind.Int32 => "int32",
@@ -106,6 +120,7 @@ public sealed class TableSchema
         ColumnKind.Double => "double",
         ColumnKind.Bool => "bool",
         ColumnKind.String => "string",
+        ColumnKind.Category => "string",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown column kind."),
     };
 

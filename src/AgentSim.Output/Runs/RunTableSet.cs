@@ -28,6 +28,7 @@ internal sealed class RunTableSet : IAsyncDisposable
     private BackgroundTableWriter[] _writers = [];
     private long[] _rowsDone = [];
     private int _segmentFrom, _segmentTo;
+    private readonly int _firmRows;
 
     public RunTableSet(Simulation simulation, string directory)
     {
@@ -38,6 +39,7 @@ internal sealed class RunTableSet : IAsyncDisposable
         _nation = new NationTable(simulation);
         _officials = new OfficialsTable(simulation);
         _firms = simulation.Config.Output.FirmsEvery > 0 ? new FirmsTable(simulation) : null;
+        _firmRows = _firms is null ? 0 : FirmRowGroupCapacity(simulation);
         _tables.Add((TableNames.Provinces, _provinces.Buffer, _provinces));
         _tables.Add((TableNames.Industries, _industries.Buffer, _industries));
         _tables.Add((TableNames.Nation, _nation.Buffer, _nation));
@@ -87,6 +89,15 @@ internal sealed class RunTableSet : IAsyncDisposable
         _segmentFrom = from;
         _segmentTo = to;
         _writers = await OpenWritersAsync(t => Path.Combine(PartsDirectory, PartName(t, from, to)), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Rows of the largest firms row group the run can write: every slot (or the sample), capped at <see cref="RunWriter.FirmRowGroupRows"/>.</summary>
+    private static int FirmRowGroupCapacity(Simulation sim)
+    {
+        var config = sim.Config;
+        long slots = Math.Max(sim.Firms.Count, (long)config.Firms + config.Firms / 5 + 64);
+        var rows = config.Output.FirmsSample > 0 ? Math.Min(slots, config.Output.FirmsSample) : slots;
+        return (int)Math.Min(rows, RunWriter.FirmRowGroupRows);
     }
 
     /// <summary>Part file name of a table for steps [from, to).</summary>
@@ -215,6 +226,9 @@ internal sealed class RunTableSet : IAsyncDisposable
 
     private async Task<BackgroundTableWriter[]> OpenWritersAsync(Func<string, string> pathOf, CancellationToken ct)
     {
+        // The firms buffer and the writer's spares are sized (and their pages touched) here for a whole snapshot row
+        // group, once, rather than grown by doubling during the first snapshots (~0.5 s at 1 M firms).
+        _firms?.Buffer.EnsureCapacity(_firmRows);
         var writers = new List<BackgroundTableWriter>();
         try
         {
@@ -223,7 +237,8 @@ internal sealed class RunTableSet : IAsyncDisposable
                 var path = pathOf(table);
                 try
                 {
-                    writers.Add(await BackgroundTableWriter.CreateAsync(path, buffer.Schema, ct: ct).ConfigureAwait(false));
+                    var spareRows = table == TableNames.Firms ? _firmRows : 1024;
+                    writers.Add(await BackgroundTableWriter.CreateAsync(path, buffer.Schema, initialCapacity: spareRows, ct: ct).ConfigureAwait(false));
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {

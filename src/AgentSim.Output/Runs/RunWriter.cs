@@ -31,8 +31,8 @@ public static class RunWriter
     /// <summary>Largest firms row group: a snapshot of more firms is split so a buffer never holds millions of rows.</summary>
     public const int FirmRowGroupRows = 1 << 20;
 
-    /// <summary>Approximate bytes of one buffered firms row (19 columns; province and industry strings are shared).</summary>
-    private const long FirmRowBytes = 128;
+    /// <summary>Bytes of one buffered firms row (19 columns: ten doubles, seven int32 values and codes, two bools), rounded up.</summary>
+    private const long FirmRowBytes = 112;
 
     /// <summary>
     /// Runs the burn-in (not recorded), then <c>Config.Steps</c> quarters, appending each quarter's rows.
@@ -224,8 +224,8 @@ public static class RunWriter
             long slots = (long)config.Firms + config.Firms / 5 + 64;
             long rows = Math.Min(slots, config.Output.FirmsSample > 0 ? config.Output.FirmsSample : long.MaxValue);
             rows = Math.Min(rows, FirmRowGroupRows);
-            // The table's buffer and the writer's two spares, each grown up to twice the rows they hold.
-            bytes += rows * FirmRowBytes * 3 * 2;
+            // The table's buffer and the writer's two spares, each sized once for a row group.
+            bytes += rows * FirmRowBytes * 3;
         }
         return bytes;
     }
@@ -254,6 +254,8 @@ public static class RunWriter
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? diskFailure = null;
         try
         {
+            // Opening the tables (files, and buffers sized for a firm snapshot) is output work on this thread: timed as such.
+            write.Start();
             if (s.CheckpointEvery > 0 || tables.Segmented)
             {
                 // A resumed run continues in parts (the earlier ones are joined at the end), even with no further checkpoints.
@@ -264,6 +266,7 @@ public static class RunWriter
             {
                 await tables.OpenAsync(ct).ConfigureAwait(false);
             }
+            write.Stop();
             for (var step = startStep; step < config.Steps; step++)
             {
                 ct.ThrowIfCancellationRequested();

@@ -68,6 +68,25 @@ internal static class TableParts
             case ColumnKind.String:
                 await rowGroup.ReadAsync(field, ((ColumnBuffer<string>)column).AppendSlots(rows)!, cancellationToken: ct).ConfigureAwait(false);
                 break;
+            case ColumnKind.Category:
+                {
+                    var names = new string?[rows];
+                    await rowGroup.ReadAsync(field, names.AsMemory(), cancellationToken: ct).ConfigureAwait(false);
+                    var categories = column.Spec.Categories;
+                    var codeOf = new Dictionary<string, int>(categories.Count, StringComparer.Ordinal);
+                    for (var i = 0; i < categories.Count; i++)
+                    {
+                        codeOf.TryAdd(categories[i], i);
+                    }
+                    var codes = ((ColumnBuffer<int>)column).AppendSlots(rows).Span;
+                    for (var i = 0; i < rows; i++)
+                    {
+                        codes[i] = names[i] is { } name && codeOf.TryGetValue(name, out var code)
+                            ? code
+                            : throw new InvalidDataException($"column '{column.Name}' holds '{names[i]}', which is not one of its categories");
+                    }
+                    break;
+                }
             default:
                 throw new InvalidOperationException($"Column '{column.Name}' has unknown kind {column.Spec.Kind}.");
         }

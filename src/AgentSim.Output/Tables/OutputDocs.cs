@@ -36,7 +36,10 @@ public static class OutputDocs
             "Written only when `output.firms_every` > 0: a snapshot of firm state every `firms_every` quarters " +
             "(steps where step % firms_every = firms_every - 1) and at the last step. With `output.firms_sample` > 0 " +
             "each snapshot is a deterministic sample of at most that many firms, chosen by a hash of (seed, firm_id), " +
-            "so the same slots are followed across snapshots.",
+            "so the same slots are followed across snapshots. `province` and `industry` are dictionary-encoded string " +
+            "columns (each name stored once per row group): every reader returns plain strings, and pandas gives " +
+            "categoricals with `pd.read_parquet(path, read_dictionary=[\"province\", \"industry\"])` (pyarrow engine). " +
+            "A full snapshot takes about 79 bytes per firm on disk.",
     };
 
     /// <summary>The full text of docs/outputs.md.</summary>
