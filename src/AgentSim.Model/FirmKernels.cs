@@ -321,6 +321,19 @@ internal sealed class FirmKernels
         c.SoftBudget = cfg.Mechanisms.SoftBudget;
     }
 
+    /// <summary>Each firm's (province, industry) cell in <see cref="CellOfFirm"/>, the spare cell P * S for a dead slot.</summary>
+    private void SetCells(int start, int end)
+    {
+        var f = _sim.Firms;
+        var alive = f.Alive;
+        var provinceOf = f.Province;
+        var industryOf = f.Industry;
+        var cellOf = CellOfFirm;
+        int S = _sim.Industry.Count, spareCell = _sim.Provinces.Count * S;
+        for (int i = start; i < end; i++)
+            cellOf[i] = alive[i] == 0 ? spareCell : provinceOf[i] * S + industryOf[i];
+    }
+
     /// <summary>Phase 9 (firm side): each chunk decides its distressed firms' rescues and exits and applies them to the firms.</summary>
     public void RunDistress(WorkerPool pool) => pool.Run(_distress, _chunks);
 
@@ -397,24 +410,16 @@ internal sealed class FirmKernels
             int width = k.Width;
 
             int slot = Initialisation.Mod(sim.Step, L);
-            var alive = f.Alive;
-            var industryOf = f.Industry;
-            var provinceOf = f.Province;
             var pipeline = f.Pipeline;
-            var cellOf = k.CellOfFirm;
-            int spareCell = P * S;
             var rows = b.Rows;
+            k.SetCells(start, end);
             // This quarter's arrivals: one row of the pipeline, cleared once read (dead slots' entries are 0 already).
             b.Arriving = pipeline;
             b.ArrivingOffset = f.PipelineIndex(0, slot);
-            const int B = PricingLanes.BlockSize;
+            const int B = LaneBlock.BlockSize;
             for (int blockStart = start; blockStart < end; blockStart += B)
             {
                 int blockEnd = Math.Min(end, blockStart + B), n = blockEnd - blockStart;
-                // Each firm's cell, read by this pass and the accounts (dead slots: the spare cell).
-                for (int i = blockStart; i < blockEnd; i++)
-                    cellOf[i] = alive[i] == 0 ? spareCell : provinceOf[i] * S + industryOf[i];
-
                 PricingLanes.Run(b, constants, blockStart, blockEnd, width);
                 pipeline.AsSpan(b.ArrivingOffset + blockStart, n).Clear();
 
@@ -429,9 +434,7 @@ internal sealed class FirmKernels
 
             // The chunk's partial sums, from the lanes' tables (each entry summed in slot order).
             var sums = k.PricingSums.AsSpan(chunk * S * IpCount, S * IpCount);
-            var industrySums = b.IndustrySums.RowSpan(0);
-            for (int s = 0; s < S; s++)
-                for (int q = 0; q < IpCount; q++) sums[s * IpCount + q] = industrySums[s * PricingLanes.IndustryStride + q];
+            LaneBlock.CopyEntries(b.IndustrySums, PricingLanes.IndustryStride, S, IpCount, sums);
             var positions = k.ProvinceFlows.AsSpan(chunk * P * PfCount, P * PfCount);
             var provinceSums = b.ProvinceSums.RowSpan(0);
             for (int p = 0; p < P; p++) positions[p * PfCount + PfNetPositionStart] = provinceSums[p * PricingLanes.ProvinceStride];
@@ -456,12 +459,10 @@ internal sealed class FirmKernels
             b.CellOf = k.CellOfFirm; b.DemandPerWeight = k._demandPerWeightOfCell; b.IndustryEntry = k._industryEntry4;
             b.ClearSums(S);
             int width = k.Width;
-            for (int blockStart = start; blockStart < end; blockStart += MarketLanes.BlockSize)
-                MarketLanes.Run(b, blockStart, Math.Min(end, blockStart + MarketLanes.BlockSize), width);
+            for (int blockStart = start; blockStart < end; blockStart += LaneBlock.BlockSize)
+                MarketLanes.Run(b, blockStart, Math.Min(end, blockStart + LaneBlock.BlockSize), width);
             var sums = k.MarketSums.AsSpan(chunk * S * ImCount, S * ImCount);
-            var industrySums = b.IndustrySums.RowSpan(0);
-            for (int s = 0; s < S; s++)
-                for (int q = 0; q < ImCount; q++) sums[s * ImCount + q] = industrySums[s * MarketLanes.IndustryStride + q];
+            LaneBlock.CopyEntries(b.IndustrySums, MarketLanes.IndustryStride, S, ImCount, sums);
         }
     }
 
@@ -503,14 +504,13 @@ internal sealed class FirmKernels
 
             var alive = f.Alive;
             var industryOf = f.Industry;
-            var provinceOf = f.Province;
             var soldOut = f.SoldOut;
             var cashOf = f.Cash;
             var pipeline = f.Pipeline;
             var negativeEquityQuarters = f.NegativeEquityQuarters;
             var ages = f.Age;
             ref double o = ref b.Rows.Row(0);
-            const int B = AccountsLanes.BlockSize, R = AccountsLanes.RowStride;
+            const int B = LaneBlock.BlockSize, R = LaneBlock.RowStride;
 
             for (int blockStart = start; blockStart < end; blockStart += B)
             {
@@ -536,9 +536,7 @@ internal sealed class FirmKernels
             for (int p = 0; p < P; p++)
                 for (int q = 0; q < PfCount; q++)
                     if (q != PfNetPositionStart) flows[p * PfCount + q] = provinceSums[p * AccountsLanes.ProvinceStride + q];
-            var industrySums = b.IndustrySums.RowSpan(0);
-            for (int s = 0; s < S; s++)
-                for (int q = 0; q < IaCount; q++) industryFlows[s * IaCount + q] = industrySums[s * AccountsLanes.IndustryStride + q];
+            LaneBlock.CopyEntries(b.IndustrySums, AccountsLanes.IndustryStride, S, IaCount, industryFlows);
             var cellSums = b.CellSums.RowSpan(0);
             for (int cell = 0; cell < P * S; cell++)
             {
@@ -608,34 +606,22 @@ internal sealed class FirmKernels
             b.IndustryEntry = k._industryEntry8;
             b.ClearSums(P, S);
             int width = k.Width;
-            var alive = f.Alive;
-            var industryOf = f.Industry;
-            var provinceOf = f.Province;
             var negativeEquityQuarters = f.NegativeEquityQuarters;
-            var cellOf = k.CellOfFirm;
-            int spareCell = P * S;
             var zombie = b.Rows.RowSpan(ObservationLanes.RZombie);
-            for (int blockStart = start; blockStart < end; blockStart += ObservationLanes.BlockSize)
+            k.SetCells(start, end);   // after exits and entry
+            for (int blockStart = start; blockStart < end; blockStart += LaneBlock.BlockSize)
             {
-                int blockEnd = Math.Min(end, blockStart + ObservationLanes.BlockSize);
-                // Cells after exits and entry (dead slots: the spare cell), and the zombie flags (negative equity long enough).
+                int blockEnd = Math.Min(end, blockStart + LaneBlock.BlockSize);
+                // Zombie flags: negative equity long enough.
                 for (int i = blockStart; i < blockEnd; i++)
-                {
-                    cellOf[i] = alive[i] == 0 ? spareCell : provinceOf[i] * S + industryOf[i];
                     zombie[i - blockStart] = negativeEquityQuarters[i] >= zombieQuarters ? 1 : 0;
-                }
                 ObservationLanes.Run(b, blockStart, blockEnd, width);
             }
 
             // The chunk's partial sums, from the lanes' tables (each entry summed in slot order).
             var stocks = k.ProvinceStocks.AsSpan(chunk * P * PoCount, P * PoCount);
-            var provinceSums = b.ProvinceSums.RowSpan(0);
-            for (int p = 0; p < P; p++)
-                for (int q = 0; q < PoCount; q++) stocks[p * PoCount + q] = provinceSums[p * ObservationLanes.ProvinceStride + q];
-            var industry = k.IndustryStocks.AsSpan(chunk * S * IoCount, S * IoCount);
-            var industrySums = b.IndustrySums.RowSpan(0);
-            for (int s = 0; s < S; s++)
-                for (int q = 0; q < IoCount; q++) industry[s * IoCount + q] = industrySums[s * ObservationLanes.IndustryStride + q];
+            LaneBlock.CopyEntries(b.ProvinceSums, ObservationLanes.ProvinceStride, P, PoCount, stocks);
+            LaneBlock.CopyEntries(b.IndustrySums, ObservationLanes.IndustryStride, S, IoCount, k.IndustryStocks.AsSpan(chunk * S * IoCount, S * IoCount));
         }
     }
 }

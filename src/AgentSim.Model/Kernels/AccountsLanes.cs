@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AgentSim.Core.Simd;
+using static AgentSim.Model.Kernels.LaneBlock;
 
 namespace AgentSim.Model.Kernels;
 
@@ -30,14 +31,6 @@ internal static class AccountsLanes
     internal const int ProvinceRows = 28, ProvinceStride = 24, IndustryRows = ProvinceRows + ProvinceStride, IndustryStride = 8,
         CellRows = IndustryRows + IndustryStride, CellSumStride = 4, CellCountRow = CellRows + FirmKernels.CfCount, RowCount = CellRows + CellSumStride;
 
-    /// <summary>Firms per block: a block's scratch (64 rows, 128 kB) stays in the second-level cache.</summary>
-    internal const int BlockSize = 256;
-
-    /// <summary>
-    /// Doubles from one scratch row to the next: a block plus 64 bytes, so that rows do not lie a multiple of 4 kB
-    /// apart (a load whose address matches an earlier store's in the low 12 bits waits for it: 4K aliasing).
-    /// </summary>
-    internal const int RowStride = BlockSize + 8;
 
     /// <summary>Behavioural constants of the pass (MODEL.md 7-9), the same for every firm.</summary>
     internal sealed class Constants
@@ -66,14 +59,9 @@ internal static class AccountsLanes
         /// <summary>Sizes the partial sums for P provinces and S industries (plus one spare entry each) and clears them.</summary>
         public void ClearSums(int provinces, int industries)
         {
-            static AlignedRows Fit(AlignedRows rows, int length) =>
-                rows.RowLength >= length ? rows : new AlignedRows(1, (length + 7) / 8 * 8);
-            ProvinceSums = Fit(ProvinceSums, (provinces + 1) * ProvinceStride);
-            IndustrySums = Fit(IndustrySums, (industries + 1) * IndustryStride);
-            CellSums = Fit(CellSums, (provinces * industries + 1) * CellSumStride);
-            ProvinceSums.RowSpan(0).Clear();
-            IndustrySums.RowSpan(0).Clear();
-            CellSums.RowSpan(0).Clear();
+            ProvinceSums = ClearedSums(ProvinceSums, (provinces + 1) * ProvinceStride);
+            IndustrySums = ClearedSums(IndustrySums, (industries + 1) * IndustryStride);
+            CellSums = ClearedSums(CellSums, (provinces * industries + 1) * CellSumStride);
         }
     }
 
@@ -82,8 +70,8 @@ internal static class AccountsLanes
     internal static void Run(Block b, Constants c, int start, int end, int width)
     {
         Check(b, start, end);
-        int i = width == 8 ? Columns<Lanes8>(b, start, start, end) : width == 4 ? Columns<Lanes4>(b, start, start, end) : width == 2 ? Columns<Lanes2>(b, start, start, end) : start;
-        Columns<Lanes1>(b, start, i, end);
+        int i = width == 8 ? Columns<Lanes8>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, start, end) : width == 4 ? Columns<Lanes4>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, start, end) : width == 2 ? Columns<Lanes2>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, start, end) : start;
+        Columns<Lanes1>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, i, end);
         i = width == 8 ? Accounts<Lanes8>(b, c, start, start, end) : width == 4 ? Accounts<Lanes4>(b, c, start, start, end) : width == 2 ? Accounts<Lanes2>(b, c, start, start, end) : start;
         Accounts<Lanes1>(b, c, start, i, end);
         i = width == 8 ? Investment<Lanes8>(b, c, start, start, end) : width == 4 ? Investment<Lanes4>(b, c, start, start, end) : width == 2 ? Investment<Lanes2>(b, c, start, start, end) : start;
@@ -96,7 +84,7 @@ internal static class AccountsLanes
     internal static void Run<T>(Block b, Constants c, int start, int end) where T : struct, ILanes<T>
     {
         Check(b, start, end);
-        Columns<Lanes1>(b, start, Columns<T>(b, start, start, end), end);
+        Columns<Lanes1>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, Columns<T>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, start, end), end);
         Accounts<Lanes1>(b, c, start, Accounts<T>(b, c, start, start, end), end);
         Investment<Lanes1>(b, c, start, Investment<T>(b, c, start, start, end), end);
         Accumulate<Lanes1>(b, start, Accumulate<T>(b, start, start, end), end);
@@ -154,22 +142,6 @@ internal static class AccountsLanes
         return i;
     }
 
-    /// <summary>Pass 1: each firm's cell row, turned into columns (rows 0-15 of the scratch).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Columns<T>(Block b, int origin, int start, int end) where T : struct, ILanes<T>
-    {
-        ref double cells = ref MemoryMarshal.GetArrayDataReference(b.Cells);
-        ref int cellOf = ref MemoryMarshal.GetArrayDataReference(b.CellOf);
-        ref int columnOffset = ref MemoryMarshal.GetArrayDataReference(b.ColumnOffset);
-        ref double columns = ref b.Rows.Row(0);
-        int i = start;
-        for (; i + T.Count <= end; i += T.Count)
-        {
-            int j = i - origin;
-            T.LoadColumns(ref cells, ref Unsafe.Add(ref cellOf, i), ref columnOffset, CellStride, ref Unsafe.Add(ref columns, j), RowStride);
-        }
-        return i;
-    }
 
     /// <summary>Pass 2: the second market pass and the accounts (sales, costs, taxes, interest, profit, dividends).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -225,8 +197,8 @@ internal static class AccountsLanes
 
             // Accounts.
             var wageIndex = T.Load(ref Row(ref r, CWageIndex, j));
-            var unitCost = T.Load(ref Row(ref r, CUnitCostBase, j)) * T.Load(ref Unsafe.Add(ref costFactors, i))
-                + (wageIndex - one) * T.Load(ref Row(ref r, CLabourWage, j));
+            var unitCost = UnitCost(T.Load(ref Row(ref r, CUnitCostBase, j)), T.Load(ref Unsafe.Add(ref costFactors, i)), wageIndex,
+                T.Load(ref Row(ref r, CLabourWage, j)));
             T.Store(unitCost, ref Row(ref r, IUnitCost, j));
             var employment = T.Load(ref Row(ref r, CLabourPerOutput, j)) * output;
             T.Store(employment, ref Row(ref r, ProvinceRows + FirmKernels.PfEmployment, j));
@@ -395,6 +367,4 @@ internal static class AccountsLanes
         return i;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref double Row(ref double rows, int row, int j) => ref Unsafe.Add(ref rows, row * RowStride + j);
 }

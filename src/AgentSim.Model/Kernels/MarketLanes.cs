@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AgentSim.Core.Simd;
+using static AgentSim.Model.Kernels.LaneBlock;
 
 namespace AgentSim.Model.Kernels;
 
@@ -15,10 +16,6 @@ internal static class MarketLanes
     // Scratch rows: each firm's contribution to its industry's sums (Im* order, padded to four).
     internal const int IndustryRows = 0, IndustryStride = 4, RowCount = IndustryRows + IndustryStride;
 
-    internal const int BlockSize = 256;
-
-    /// <summary>Doubles from one scratch row to the next (a block plus 64 bytes: no 4 kB aliasing between rows).</summary>
-    internal const int RowStride = BlockSize + 8;
 
     /// <summary>What one block reads and writes.</summary>
     internal sealed class Block
@@ -36,9 +33,7 @@ internal static class MarketLanes
         /// <summary>Sizes the sums for S industries (plus a spare entry) and clears them.</summary>
         public void ClearSums(int industries)
         {
-            int length = (industries + 1) * IndustryStride;
-            if (IndustrySums.RowLength < length) IndustrySums = new AlignedRows(1, (length + 7) / 8 * 8);
-            IndustrySums.RowSpan(0).Clear();
+            IndustrySums = ClearedSums(IndustrySums, (industries + 1) * IndustryStride);
         }
     }
 
@@ -110,6 +105,4 @@ internal static class MarketLanes
         return i;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref double Row(ref double rows, int row, int j) => ref Unsafe.Add(ref rows, row * RowStride + j);
 }

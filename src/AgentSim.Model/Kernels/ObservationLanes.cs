@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AgentSim.Core.Simd;
+using static AgentSim.Model.Kernels.LaneBlock;
 
 namespace AgentSim.Model.Kernels;
 
@@ -19,10 +20,6 @@ internal static class ObservationLanes
     internal const int RZombie = 8, ProvinceRows = 12, ProvinceStride = 4, IndustryRows = ProvinceRows + ProvinceStride,
         IndustryStride = 8, RowCount = IndustryRows + IndustryStride;
 
-    internal const int BlockSize = 256;
-
-    /// <summary>Doubles from one scratch row to the next (a block plus 64 bytes: no 4 kB aliasing between rows).</summary>
-    internal const int RowStride = BlockSize + 8;
 
     /// <summary>What one block reads and writes.</summary>
     internal sealed class Block
@@ -39,12 +36,8 @@ internal static class ObservationLanes
         /// <summary>Sizes the sums for P provinces and S industries (plus one spare entry each) and clears them.</summary>
         public void ClearSums(int provinces, int industries)
         {
-            static AlignedRows Fit(AlignedRows rows, int length) =>
-                rows.RowLength >= length ? rows : new AlignedRows(1, (length + 7) / 8 * 8);
-            ProvinceSums = Fit(ProvinceSums, (provinces + 1) * ProvinceStride);
-            IndustrySums = Fit(IndustrySums, (industries + 1) * IndustryStride);
-            ProvinceSums.RowSpan(0).Clear();
-            IndustrySums.RowSpan(0).Clear();
+            ProvinceSums = ClearedSums(ProvinceSums, (provinces + 1) * ProvinceStride);
+            IndustrySums = ClearedSums(IndustrySums, (industries + 1) * IndustryStride);
         }
     }
 
@@ -53,8 +46,8 @@ internal static class ObservationLanes
     internal static void Run(Block b, int start, int end, int width)
     {
         Check(b, start, end);
-        int i = width == 8 ? Columns<Lanes8>(b, start, start, end) : width == 4 ? Columns<Lanes4>(b, start, start, end) : width == 2 ? Columns<Lanes2>(b, start, start, end) : start;
-        Columns<Lanes1>(b, start, i, end);
+        int i = width == 8 ? Columns<Lanes8>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, start, end) : width == 4 ? Columns<Lanes4>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, start, end) : width == 2 ? Columns<Lanes2>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, start, end) : start;
+        Columns<Lanes1>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, i, end);
         i = width == 8 ? Stocks<Lanes8>(b, start, start, end) : width == 4 ? Stocks<Lanes4>(b, start, start, end) : width == 2 ? Stocks<Lanes2>(b, start, start, end) : start;
         Stocks<Lanes1>(b, start, i, end);
     }
@@ -63,7 +56,7 @@ internal static class ObservationLanes
     internal static void Run<T>(Block b, int start, int end) where T : struct, ILanes<T>
     {
         Check(b, start, end);
-        Columns<Lanes1>(b, start, Columns<T>(b, start, start, end), end);
+        Columns<Lanes1>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, Columns<T>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, start, end), end);
         Stocks<Lanes1>(b, start, Stocks<T>(b, start, start, end), end);
     }
 
@@ -87,18 +80,6 @@ internal static class ObservationLanes
                 && (uint)b.IndustryEntry[b.CellOf[i]] <= (uint)(b.IndustrySums.RowLength - IndustryStride), "a cell lies outside the tables");
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Columns<T>(Block b, int origin, int start, int end) where T : struct, ILanes<T>
-    {
-        ref double cells = ref MemoryMarshal.GetArrayDataReference(b.Cells);
-        ref int cellOf = ref MemoryMarshal.GetArrayDataReference(b.CellOf);
-        ref int columnOffset = ref MemoryMarshal.GetArrayDataReference(b.ColumnOffset);
-        ref double columns = ref b.Rows.Row(0);
-        int i = start;
-        for (; i + T.Count <= end; i += T.Count)
-            T.LoadColumns(ref cells, ref Unsafe.Add(ref cellOf, i), ref columnOffset, CellStride, ref Unsafe.Add(ref columns, i - origin), RowStride);
-        return i;
-    }
 
     /// <summary>Each firm's contributions (the same expressions as the scalar observation), then the sums in slot order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -134,8 +115,8 @@ internal static class ObservationLanes
             T.Store(one, ref Row(ref r, IndustryRows + FirmKernels.IoFirms, j));
             T.Store(zombie, ref Row(ref r, IndustryRows + FirmKernels.IoZombies, j));
             T.Store(T.Load(ref Unsafe.Add(ref profitRates, i)), ref Row(ref r, IndustryRows + FirmKernels.IoProfitRate, j));
-            var unitCost = T.Load(ref Row(ref r, CUnitCostBase, j)) * T.Load(ref Unsafe.Add(ref costFactors, i))
-                + (T.Load(ref Row(ref r, CWageIndex, j)) - one) * T.Load(ref Row(ref r, CLabourWage, j));
+            var unitCost = UnitCost(T.Load(ref Row(ref r, CUnitCostBase, j)), T.Load(ref Unsafe.Add(ref costFactors, i)),
+                T.Load(ref Row(ref r, CWageIndex, j)), T.Load(ref Row(ref r, CLabourWage, j)));
             T.Store(unitCost, ref Row(ref r, IndustryRows + FirmKernels.IoUnitCost, j));
             T.Store(capacity * T.Load(ref Row(ref r, CCapitalPerUnit, j)) * T.Load(ref Row(ref r, CCapitalCostIndex, j)),
                 ref Row(ref r, IndustryRows + FirmKernels.IoCapitalBook, j));
@@ -145,6 +126,4 @@ internal static class ObservationLanes
         return i;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref double Row(ref double rows, int row, int j) => ref Unsafe.Add(ref rows, row * RowStride + j);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AgentSim.Core.Simd;
+using static AgentSim.Model.Kernels.LaneBlock;
 
 namespace AgentSim.Model.Kernels;
 
@@ -29,14 +30,6 @@ internal static class PricingLanes
     internal const int IndustryRows = 16, IndustryStride = 8, PositionRow = IndustryRows + IndustryStride, ProvinceStride = 4,
         RowCount = PositionRow + ProvinceStride;
 
-    /// <summary>Firms per block: a block's scratch (16 rows, 32 kB) stays in the first two cache levels.</summary>
-    internal const int BlockSize = 256;
-
-    /// <summary>
-    /// Doubles from one scratch row to the next: a block plus 64 bytes, so that rows do not lie a multiple of 4 kB
-    /// apart (a load whose address matches an earlier store's in the low 12 bits waits for it: 4K aliasing).
-    /// </summary>
-    internal const int RowStride = BlockSize + 8;
 
     /// <summary>Behavioural constants of the pass (MODEL.md 3-4), the same for every firm.</summary>
     internal sealed class Constants
@@ -67,12 +60,8 @@ internal static class PricingLanes
         /// <summary>Sizes the partial sums for P provinces and S industries (plus one spare entry each) and clears them.</summary>
         public void ClearSums(int provinces, int industries)
         {
-            static AlignedRows Fit(AlignedRows rows, int length) =>
-                rows.RowLength >= length ? rows : new AlignedRows(1, (length + 7) / 8 * 8);
-            IndustrySums = Fit(IndustrySums, (industries + 1) * IndustryStride);
-            ProvinceSums = Fit(ProvinceSums, (provinces + 1) * ProvinceStride);
-            IndustrySums.RowSpan(0).Clear();
-            ProvinceSums.RowSpan(0).Clear();
+            IndustrySums = ClearedSums(IndustrySums, (industries + 1) * IndustryStride);
+            ProvinceSums = ClearedSums(ProvinceSums, (provinces + 1) * ProvinceStride);
         }
         /// <summary>Scratch: row r, firm slot - start.</summary>
         public AlignedRows Rows = new(RowCount, RowStride);
@@ -83,8 +72,8 @@ internal static class PricingLanes
     internal static void Run(Block b, Constants c, int start, int end, int width)
     {
         Check(b, start, end);
-        int i = width == 8 ? Columns<Lanes8>(b, start, start, end) : width == 4 ? Columns<Lanes4>(b, start, start, end) : width == 2 ? Columns<Lanes2>(b, start, start, end) : start;
-        Columns<Lanes1>(b, start, i, end);
+        int i = width == 8 ? Columns<Lanes8>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, start, end) : width == 4 ? Columns<Lanes4>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, start, end) : width == 2 ? Columns<Lanes2>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, start, end) : start;
+        Columns<Lanes1>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, i, end);
         i = width == 8 ? Pricing<Lanes8>(b, c, start, start, end) : width == 4 ? Pricing<Lanes4>(b, c, start, start, end) : width == 2 ? Pricing<Lanes2>(b, c, start, start, end) : start;
         Pricing<Lanes1>(b, c, start, i, end);
     }
@@ -93,7 +82,7 @@ internal static class PricingLanes
     internal static void Run<T>(Block b, Constants c, int start, int end) where T : struct, ILanes<T>
     {
         Check(b, start, end);
-        Columns<Lanes1>(b, start, Columns<T>(b, start, start, end), end);
+        Columns<Lanes1>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, Columns<T>(b.Cells, b.CellOf, b.ColumnOffset, CellStride, b.Rows, start, start, end), end);
         Pricing<Lanes1>(b, c, start, Pricing<T>(b, c, start, start, end), end);
     }
 
@@ -164,22 +153,6 @@ internal static class PricingLanes
         return i;
     }
 
-    /// <summary>Pass 1: each firm's cell row, turned into columns (rows 0-11 of the scratch).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Columns<T>(Block b, int origin, int start, int end) where T : struct, ILanes<T>
-    {
-        ref double cells = ref MemoryMarshal.GetArrayDataReference(b.Cells);
-        ref int cellOf = ref MemoryMarshal.GetArrayDataReference(b.CellOf);
-        ref int columnOffset = ref MemoryMarshal.GetArrayDataReference(b.ColumnOffset);
-        ref double columns = ref b.Rows.Row(0);
-        int i = start;
-        for (; i + T.Count <= end; i += T.Count)
-        {
-            int j = i - origin;
-            T.LoadColumns(ref cells, ref Unsafe.Add(ref cellOf, i), ref columnOffset, CellStride, ref Unsafe.Add(ref columns, j), RowStride);
-        }
-        return i;
-    }
 
     /// <summary>Pass 2: construction, expectations, production plan, markup and price, market-weight inputs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -250,8 +223,8 @@ internal static class PricingLanes
             output = T.Select(T.LessThan(output, zero), zero, output);
 
             // Markup adapts to inventories; below-cost pricing needs a soft budget or deep cash.
-            var unitCost = T.Load(ref Row(ref r, CUnitCostBase, j)) * T.Load(ref Unsafe.Add(ref costFactors, i))
-                + (T.Load(ref Row(ref r, CWageIndex, j)) - one) * T.Load(ref Row(ref r, CLabourWage, j));
+            var unitCost = UnitCost(T.Load(ref Row(ref r, CUnitCostBase, j)), T.Load(ref Unsafe.Add(ref costFactors, i)),
+                T.Load(ref Row(ref r, CWageIndex, j)), T.Load(ref Row(ref r, CLabourWage, j)));
             var markup0 = T.Load(ref Unsafe.Add(ref markups, i));
             var target = targetInventory * expected;
             var smoothedU = T.Load(ref Unsafe.Add(ref smoothedUtilisation, i));
@@ -289,6 +262,4 @@ internal static class PricingLanes
         return i;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref double Row(ref double rows, int row, int j) => ref Unsafe.Add(ref rows, row * RowStride + j);
 }

@@ -83,6 +83,14 @@ public sealed class LaneKernelTests
         return (cellOf, column, province, industry);
     }
 
+    /// <summary>A block's scratch rows firstRow .. firstRow + rows - 1 into outputs[row * n + slot], for slots [start, end).</summary>
+    private static void CopyBlockRows(AlignedRows scratch, int firstRow, int rows, int n, int start, int end, List<double> outputs)
+    {
+        for (int q = 0; q < rows; q++)
+            for (int i = start; i < end; i++)
+                outputs[q * n + i] = scratch.RowSpan(firstRow + q)[i - start];
+    }
+
     private static void AssertSameBits(double[] expected, double[] actual, string name, int width)
     {
         Assert.Equal(expected.Length, actual.Length);
@@ -137,18 +145,16 @@ public sealed class LaneKernelTests
             Layout(b.Alive, PricingLanes.CellStride, PricingLanes.ProvinceStride, PricingLanes.IndustryStride, seed);
         (b.Arriving, b.ArrivingOffset) = (arriving, 0);
         b.ClearSums(Provinces, Industries);
-        for (int start = 0; start < n; start += PricingLanes.BlockSize)
+        for (int start = 0; start < n; start += LaneBlock.BlockSize)
         {
-            int end = Math.Min(n, start + PricingLanes.BlockSize);
+            int end = Math.Min(n, start + LaneBlock.BlockSize);
             for (int q = firstRow; q < PricingLanes.RowCount; q++) b.Rows.RowSpan(q).Fill(12345.0);
             if (width == 1) PricingLanes.Run<Lanes1>(b, c, start, end);
             else PricingLanes.Run(b, c, start, end, width);
             b.Rows.RowSpan(PricingLanes.RAvailable).CopyTo(b.Rows.RowSpan(PricingLanes.IndustryRows + FirmKernels.IpWeight));
             if (width == 1) PricingLanes.Accumulate<Lanes1>(b, start, end);
             else PricingLanes.Accumulate(b, start, end, width);
-            for (int q = 0; q < rows; q++)
-                for (int i = start; i < end; i++)
-                    outputs[q * n + i] = b.Rows.RowSpan(firstRow + q)[i - start];
+            CopyBlockRows(b.Rows, firstRow, rows, n, start, end, outputs);
         }
         outputs.AddRange(b.IndustrySums.RowSpan(0).ToArray());
         outputs.AddRange(b.ProvinceSums.RowSpan(0).ToArray());
@@ -324,15 +330,13 @@ public sealed class LaneKernelTests
         b.CellEntry = new int[Provinces * Industries + 1];
         for (int cell = 0; cell < b.CellEntry.Length; cell++) b.CellEntry[cell] = cell * AccountsLanes.CellSumStride;
         b.ClearSums(Provinces, Industries);
-        for (int start = 0; start < n; start += AccountsLanes.BlockSize)
+        for (int start = 0; start < n; start += LaneBlock.BlockSize)
         {
-            int end = Math.Min(n, start + AccountsLanes.BlockSize);
+            int end = Math.Min(n, start + LaneBlock.BlockSize);
             for (int q = firstRow; q < AccountsLanes.RowCount; q++) b.Rows.RowSpan(q).Fill(12345.0);
             if (width == 1) AccountsLanes.Run<Lanes1>(b, c, start, end);
             else AccountsLanes.Run(b, c, start, end, width);
-            for (int q = 0; q < rows; q++)
-                for (int i = start; i < end; i++)
-                    outputs[q * n + i] = b.Rows.RowSpan(firstRow + q)[i - start];
+            CopyBlockRows(b.Rows, firstRow, rows, n, start, end, outputs);
         }
         outputs.AddRange(b.ProvinceSums.RowSpan(0).ToArray());
         outputs.AddRange(b.IndustrySums.RowSpan(0).ToArray());
@@ -441,15 +445,13 @@ public sealed class LaneKernelTests
         b.ClearSums(Provinces, Industries);
         const int firstRow = ObservationLanes.ProvinceRows, rows = ObservationLanes.RowCount - firstRow;
         var outputs = new List<double>(new double[rows * n]);
-        for (int start = 0; start < n; start += ObservationLanes.BlockSize)
+        for (int start = 0; start < n; start += LaneBlock.BlockSize)
         {
-            int end = Math.Min(n, start + ObservationLanes.BlockSize);
+            int end = Math.Min(n, start + LaneBlock.BlockSize);
             for (int i = start; i < end; i++) b.Rows.RowSpan(ObservationLanes.RZombie)[i - start] = zombies[i];
             if (width == 1) ObservationLanes.Run<Lanes1>(b, start, end);
             else ObservationLanes.Run(b, start, end, width);
-            for (int q = 0; q < rows; q++)
-                for (int i = start; i < end; i++)
-                    outputs[q * n + i] = b.Rows.RowSpan(firstRow + q)[i - start];
+            CopyBlockRows(b.Rows, firstRow, rows, n, start, end, outputs);
         }
         outputs.AddRange(b.ProvinceSums.RowSpan(0).ToArray());
         outputs.AddRange(b.IndustrySums.RowSpan(0).ToArray());
@@ -487,9 +489,9 @@ public sealed class LaneKernelTests
         for (int cell = 0; cell < column.Length - 1; cell++) b.DemandPerWeight[cell] = 0.3 + rng.NextDouble();
         b.ClearSums(Industries);
         var outputs = new List<double>();
-        for (int start = 0; start < n; start += MarketLanes.BlockSize)
+        for (int start = 0; start < n; start += LaneBlock.BlockSize)
         {
-            int end = Math.Min(n, start + MarketLanes.BlockSize);
+            int end = Math.Min(n, start + LaneBlock.BlockSize);
             if (width == 1) MarketLanes.Run<Lanes1>(b, start, end);
             else MarketLanes.Run(b, start, end, width);
         }
