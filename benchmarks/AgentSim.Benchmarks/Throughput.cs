@@ -19,12 +19,13 @@ namespace AgentSim.Benchmarks;
 /// </summary>
 internal static class Throughput
 {
-    private const string Usage = "throughput --firms N --steps S --threads T [--warmup W] [--engine soa|plain] [--output none|aggregates|firms-every-4] [--firm-checks K]";
+    private const string Usage = "throughput --firms N --steps S --threads T [--warmup W] [--engine soa|plain] [--output none|aggregates|firms-every-4] [--firm-columns a,b,c] [--firm-checks K]";
 
     public static int Run(string[] args)
     {
         int firms = 100_000, steps = 40, threads = 0, warmup = 20, firmChecks = 0;
         string engine = "soa", output = "none";
+        string[] firmColumns = [];
         try
         {
             for (int i = 0; i < args.Length; i++)
@@ -39,6 +40,7 @@ internal static class Throughput
                     case "--engine": engine = Next(); break;
                     case "--output": output = Next(); break;
                     case "--firm-checks": firmChecks = int.Parse(Next()); break;
+                    case "--firm-columns": firmColumns = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                     default: throw new ArgumentException($"unknown option '{args[i]}'");
                 }
             }
@@ -60,8 +62,8 @@ internal static class Throughput
         switch (output)
         {
             case "none": return Bare(firms, steps, threads, warmup, firmEngine, engine);
-            case "aggregates": return WithOutput(firms, steps, threads, firmsEvery: 0, firmChecks, engine, output, firmEngine);
-            case "firms-every-4": return WithOutput(firms, steps, threads, firmsEvery: 4, firmChecks, engine, output, firmEngine);
+            case "aggregates": return WithOutput(firms, steps, threads, firmsEvery: 0, firmChecks, engine, output, firmEngine, firmColumns);
+            case "firms-every-4": return WithOutput(firms, steps, threads, firmsEvery: 4, firmChecks, engine, output, firmEngine, firmColumns);
             default:
                 Console.Error.WriteLine($"error: unknown output '{output}' (none, aggregates or firms-every-4)");
                 return 2;
@@ -95,7 +97,7 @@ internal static class Throughput
     /// <summary>Alive firms after the last quarter, from the provinces' counts (no pass over the firms).</summary>
     private static double AliveFirms(Simulation simulation) => simulation.Provinces.FirmsAlive.Sum();
 
-    private static int WithOutput(int firms, int steps, int threads, int firmsEvery, int firmChecks, string engine, string output, FirmEngine firmEngine)
+    private static int WithOutput(int firms, int steps, int threads, int firmsEvery, int firmChecks, string engine, string output, FirmEngine firmEngine, string[] firmColumns)
     {
         if (firmEngine != FirmEngine.StructOfArrays)
         {
@@ -105,6 +107,13 @@ internal static class Throughput
         var config = new SimulationConfig { Firms = firms, Steps = steps, Threads = threads };
         config.Output.FirmsEvery = firmsEvery;
         config.Output.FirmsSample = 0; // every firm
+        config.Output.FirmsColumns = [.. firmColumns];   // empty: every column
+        var unknown = firmColumns.FirstOrDefault(c => !OutputConfig.FirmColumnNames.Contains(c));
+        if (unknown is not null)
+        {
+            Console.Error.WriteLine($"error: unknown firm column '{unknown}' (firms.parquet has: {string.Join(", ", OutputConfig.FirmColumnNames)})");
+            return 2;
+        }
         var directory = Path.Combine(Path.GetTempPath(), $"agentsim-throughput-{Environment.ProcessId}");
         try
         {

@@ -19,6 +19,7 @@ internal static partial class ConfigRules
             .Concat(Levers(config.Levers))
             .Concat(Households(config.Households))
             .Concat(Incentives(config.Incentives))
+            .Concat(FirmColumns(config.Output))
             .Concat(SectionRules(config, config, ""))
             .Concat(Horizon(config));
 
@@ -163,6 +164,22 @@ internal static partial class ConfigRules
                 yield return new(path, "province name must not be empty");
             else if (!firstIndex.TryAdd(name, i))
                 yield return new(path, $"province '{name}' is listed twice (also incentives.pilot_provinces[{firstIndex[name]}])");
+        }
+    }
+
+    /// <summary>Firm snapshot columns must be columns of firms.parquet, each listed once.</summary>
+    private static IEnumerable<Problem> FirmColumns(OutputConfig output)
+    {
+        var firstIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < output.FirmsColumns.Count; i++)
+        {
+            var name = output.FirmsColumns[i];
+            var path = $"output.firms_columns[{i}]";
+            if (!OutputConfig.FirmColumnNames.Contains(name))
+                yield return new(path, $"unknown column '{name}' (firms.parquet has: {string.Join(", ", OutputConfig.FirmColumnNames)})",
+                    Naming.Nearest(name, OutputConfig.FirmColumnNames));
+            else if (!firstIndex.TryAdd(name, i))
+                yield return new(path, $"column '{name}' is listed twice (also output.firms_columns[{firstIndex[name]}])");
         }
     }
 

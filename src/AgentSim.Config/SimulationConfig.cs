@@ -653,4 +653,24 @@ public sealed class OutputConfig
 
     [Param("Write at most this many firms per snapshot (a deterministic sample by firm id); 0 means all.", Unit = "firms", Min = 0, Max = 100_000_000)]
     public int FirmsSample { get; set; } = 0;
+
+    [Param("Columns of firms.parquet to write besides step and firm_id (names as in docs/outputs.md); empty writes every column. A snapshot costs about its number of columns: fewer make full snapshots of large runs cheaper.")]
+    public List<string> FirmsColumns { get; set; } = new();
+
+    /// <summary>
+    /// Every column of firms.parquet, in the file's order. The table (AgentSim.Output's FirmsTable) defines what each
+    /// holds; a test holds the two lists equal, so that validation here names exactly the columns a run can write.
+    /// </summary>
+    public static IReadOnlyList<string> FirmColumnNames { get; } =
+    [
+        "step", "firm_id", "province", "industry", "state_owned", "age", "capacity", "output", "sales", "inventory", "price",
+        "unit_cost", "markup", "cash", "debt", "profit", "bailouts", "negative_equity_quarters", "zombie",
+    ];
+
+    /// <summary>The key columns every snapshot has, whatever <see cref="FirmsColumns"/> says: a row is (step, firm_id).</summary>
+    public static IReadOnlyList<string> FirmKeyColumns { get; } = ["step", "firm_id"];
+
+    /// <summary>True when a firms.parquet snapshot holds <paramref name="column"/> under this configuration.</summary>
+    public bool WritesFirmColumn(string column) =>
+        FirmsColumns.Count == 0 || FirmKeyColumns.Contains(column) || FirmsColumns.Contains(column);
 }

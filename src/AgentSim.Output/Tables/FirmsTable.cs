@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using AgentSim.Config;
 using AgentSim.Core;
 using AgentSim.Model;
 
@@ -13,32 +14,56 @@ namespace AgentSim.Output.Tables;
 /// </summary>
 public sealed class FirmsTable
 {
-    private static readonly ColumnSpec[] Columns =
+    /// <summary>Copies the firms of slots [from, from + n) into rows [row, row + n) of one column.</summary>
+    private delegate void RunCopier(FirmsTable table, ColumnBuffer column, int from, int n, int row);
+
+    /// <summary>A column of the file: what it is, and how a run of consecutive slots is copied into it.</summary>
+    private sealed record FirmColumn(ColumnSpec Spec, RunCopier Copy);
+
+    private static readonly FirmColumn[] AllColumns =
     [
-        new("step", ColumnKind.Int32, Units.Step, "Quarter of the snapshot."),
-        new("firm_id", ColumnKind.Int32, Units.None, "Firm slot; a slot freed by an exit is reused by a later entrant, so follow a firm by (firm_id, age)."),
-        new("province", ColumnKind.Category, Units.None, "Province where the firm produces."),
-        new("industry", ColumnKind.Category, Units.None, "Industry of the firm."),
-        new("state_owned", ColumnKind.Bool, Units.None, "True for a state-owned firm."),
-        new("age", ColumnKind.Int32, Units.Quarters, "Quarters since entry (saturates at 32767)."),
-        new("capacity", ColumnKind.Double, Units.Quantity, "Productive capacity at the end of the quarter."),
-        new("output", ColumnKind.Double, Units.Quantity, "Output this quarter."),
-        new("sales", ColumnKind.Double, Units.Quantity, "Units sold this quarter."),
-        new("inventory", ColumnKind.Double, Units.QuantityStock, "Unsold stock."),
-        new("price", ColumnKind.Double, Units.Price, "Price set this quarter: (1 + markup) * unit_cost."),
-        new("unit_cost", ColumnKind.Double, Units.Price, "Variable unit cost: the industry's cost at the start, times the learning-curve index, times the firm's cost factor, plus the wage bill per unit above or below the reference wage (wage index of its province and industry)."),
-        new("markup", ColumnKind.Double, Units.Fraction, "Markup over unit cost (negative when pricing below cost)."),
-        new("cash", ColumnKind.Double, Units.Stock, "Cash."),
-        new("debt", ColumnKind.Double, Units.Stock, "Bank debt."),
-        new("profit", ColumnKind.Double, Units.Flow, "Profit this quarter."),
-        new("bailouts", ColumnKind.Int32, Units.Count, "Bailouts received since entry."),
-        new("negative_equity_quarters", ColumnKind.Int32, Units.Quarters, "Consecutive quarters with negative equity."),
-        new("zombie", ColumnKind.Bool, Units.None, "True when negative_equity_quarters >= entry_exit.zombie_quarters."),
+        new(new("step", ColumnKind.Int32, Units.Step, "Quarter of the snapshot."),
+            static (t, c, from, n, row) => Ints(c, row, n).Fill(t.Sim.Step - 1)),
+        new(new("firm_id", ColumnKind.Int32, Units.None, "Firm slot; a slot freed by an exit is reused by a later entrant, so follow a firm by (firm_id, age)."),
+            static (t, c, from, n, row) => Sequence(from, Ints(c, row, n))),
+        new(new("province", ColumnKind.Category, Units.None, "Province where the firm produces."),
+            static (t, c, from, n, row) => t.Sim.Firms.Province.AsSpan(from, n).CopyTo(Ints(c, row, n))),
+        new(new("industry", ColumnKind.Category, Units.None, "Industry of the firm."),
+            static (t, c, from, n, row) => Widen(t.Sim.Firms.Industry.AsSpan(from, n), Ints(c, row, n))),
+        new(new("state_owned", ColumnKind.Bool, Units.None, "True for a state-owned firm."),
+            static (t, c, from, n, row) => NonZero(t.Sim.Firms.StateOwned.AsSpan(from, n), Bools(c, row, n))),
+        new(new("age", ColumnKind.Int32, Units.Quarters, "Quarters since entry (saturates at 32767)."),
+            static (t, c, from, n, row) => Widen(t.Sim.Firms.Age.AsSpan(from, n), Ints(c, row, n))),
+        new(new("capacity", ColumnKind.Double, Units.Quantity, "Productive capacity at the end of the quarter."),
+            static (t, c, from, n, row) => t.Sim.Firms.Capacity.AsSpan(from, n).CopyTo(Doubles(c, row, n))),
+        new(new("output", ColumnKind.Double, Units.Quantity, "Output this quarter."),
+            static (t, c, from, n, row) => t.Sim.Firms.Output.AsSpan(from, n).CopyTo(Doubles(c, row, n))),
+        new(new("sales", ColumnKind.Double, Units.Quantity, "Units sold this quarter."),
+            static (t, c, from, n, row) => t.Sim.Firms.Sales.AsSpan(from, n).CopyTo(Doubles(c, row, n))),
+        new(new("inventory", ColumnKind.Double, Units.QuantityStock, "Unsold stock."),
+            static (t, c, from, n, row) => t.Sim.Firms.Inventory.AsSpan(from, n).CopyTo(Doubles(c, row, n))),
+        new(new("price", ColumnKind.Double, Units.Price, "Price set this quarter: (1 + markup) * unit_cost."),
+            static (t, c, from, n, row) => t.Sim.Firms.Price.AsSpan(from, n).CopyTo(Doubles(c, row, n))),
+        new(new("unit_cost", ColumnKind.Double, Units.Price, "Variable unit cost: the industry's cost at the start, times the learning-curve index, times the firm's cost factor, plus the wage bill per unit above or below the reference wage (wage index of its province and industry)."),
+            static (t, c, from, n, row) => t.UnitCosts(from, Doubles(c, row, n))),
+        new(new("markup", ColumnKind.Double, Units.Fraction, "Markup over unit cost (negative when pricing below cost)."),
+            static (t, c, from, n, row) => t.Sim.Firms.Markup.AsSpan(from, n).CopyTo(Doubles(c, row, n))),
+        new(new("cash", ColumnKind.Double, Units.Stock, "Cash."),
+            static (t, c, from, n, row) => t.Sim.Firms.Cash.AsSpan(from, n).CopyTo(Doubles(c, row, n))),
+        new(new("debt", ColumnKind.Double, Units.Stock, "Bank debt."),
+            static (t, c, from, n, row) => t.Sim.Firms.Debt.AsSpan(from, n).CopyTo(Doubles(c, row, n))),
+        new(new("profit", ColumnKind.Double, Units.Flow, "Profit this quarter."),
+            static (t, c, from, n, row) => t.Sim.Firms.Profit.AsSpan(from, n).CopyTo(Doubles(c, row, n))),
+        new(new("bailouts", ColumnKind.Int32, Units.Count, "Bailouts received since entry."),
+            static (t, c, from, n, row) => Widen(t.Sim.Firms.Bailouts.AsSpan(from, n), Ints(c, row, n))),
+        new(new("negative_equity_quarters", ColumnKind.Int32, Units.Quarters, "Consecutive quarters with negative equity."),
+            static (t, c, from, n, row) => Widen(t.Sim.Firms.NegativeEquityQuarters.AsSpan(from, n), Ints(c, row, n))),
+        new(new("zombie", ColumnKind.Bool, Units.None, "True when negative_equity_quarters >= entry_exit.zombie_quarters."),
+            static (t, c, from, n, row) => AtLeast(t.Sim.Firms.NegativeEquityQuarters.AsSpan(from, n), t.Sim.Config.EntryExit.ZombieQuarters, Bools(c, row, n))),
     ];
 
-    private readonly ColumnBuffer<int> _step, _firmId, _province, _industry, _age, _bailouts, _negativeQuarters;
-    private readonly ColumnBuffer<bool> _stateOwned, _zombie;
-    private readonly ColumnBuffer<double> _capacity, _output, _sales, _inventory, _price, _unitCost, _markup, _cash, _debt, _profit;
+    private readonly ColumnBuffer[] _buffers;
+    private readonly RunCopier[] _copiers;
     private readonly ulong _sampleKey;
     private double _threshold;
     private int _selected;
@@ -46,44 +71,34 @@ public sealed class FirmsTable
     public FirmsTable(Simulation simulation)
     {
         Sim = simulation;
-        Buffer = new TableBuffer(SchemaFor(simulation.Provinces.Names, simulation.Industry.Names), initialCapacity: 0);
-        _step = Buffer.Ints("step");
-        _firmId = Buffer.Ints("firm_id");
-        _province = Buffer.Categories("province");
-        _industry = Buffer.Categories("industry");
-        _stateOwned = Buffer.Bools("state_owned");
-        _age = Buffer.Ints("age");
-        _capacity = Buffer.Doubles("capacity");
-        _output = Buffer.Doubles("output");
-        _sales = Buffer.Doubles("sales");
-        _inventory = Buffer.Doubles("inventory");
-        _price = Buffer.Doubles("price");
-        _unitCost = Buffer.Doubles("unit_cost");
-        _markup = Buffer.Doubles("markup");
-        _cash = Buffer.Doubles("cash");
-        _debt = Buffer.Doubles("debt");
-        _profit = Buffer.Doubles("profit");
-        _bailouts = Buffer.Ints("bailouts");
-        _negativeQuarters = Buffer.Ints("negative_equity_quarters");
-        _zombie = Buffer.Bools("zombie");
+        var columns = Selected(simulation.Config.Output);
+        Buffer = new TableBuffer(SchemaFor(simulation.Provinces.Names, simulation.Industry.Names, simulation.Config.Output), initialCapacity: 0);
+        _buffers = Buffer.Columns.ToArray();
+        _copiers = columns.Select(c => c.Copy).ToArray();
         // A stream of its own, so the sample is unrelated to any draw the model makes with the same seed.
         _sampleKey = CounterRng.Mix(CounterRng.Mix((ulong)simulation.Config.Seed ^ 0x5AD0_F1E5_5A3B_1E00UL));
     }
 
-    /// <summary>The table layout, for documentation: the province and industry categories are those of a run (<see cref="SchemaFor"/>).</summary>
-    public static TableSchema Schema { get; } = new(TableNames.Firms, Columns);
+    /// <summary>Every column the table can hold, in the file's order (<see cref="OutputConfig.FirmColumnNames"/> names the same).</summary>
+    public static IReadOnlyList<string> ColumnNames { get; } = AllColumns.Select(c => c.Spec.Name).ToArray();
+
+    /// <summary>The table layout with every column, for documentation: the province and industry categories are those of a run (<see cref="SchemaFor"/>).</summary>
+    public static TableSchema Schema { get; } = new(TableNames.Firms, AllColumns.Select(c => c.Spec).ToArray());
 
     /// <summary>
-    /// The layout of a run's table: province and industry are category columns (the firm's province index and industry
-    /// index in memory, copied as they are), written as dictionary-encoded strings, so readers see the names.
+    /// The layout of a run's table: the columns <c>output.firms_columns</c> selects (with step and firm_id; every column
+    /// when it is empty), in the file's order. Province and industry are category columns (the firm's province index
+    /// and industry index in memory, copied as they are), written as dictionary-encoded strings, so readers see the names.
     /// </summary>
-    public static TableSchema SchemaFor(IReadOnlyList<string> provinceNames, IReadOnlyList<string> industryNames) =>
-        new(TableNames.Firms, Columns.Select(c => c.Name switch
+    public static TableSchema SchemaFor(IReadOnlyList<string> provinceNames, IReadOnlyList<string> industryNames, OutputConfig output) =>
+        new(TableNames.Firms, Selected(output).Select(c => c.Spec.Name switch
         {
-            "province" => c with { Categories = provinceNames.ToArray() },
-            "industry" => c with { Categories = industryNames.ToArray() },
-            _ => c,
+            "province" => c.Spec with { Categories = provinceNames.ToArray() },
+            "industry" => c.Spec with { Categories = industryNames.ToArray() },
+            _ => c.Spec,
         }).ToArray());
+
+    private static FirmColumn[] Selected(OutputConfig output) => AllColumns.Where(c => output.WritesFirmColumn(c.Spec.Name)).ToArray();
 
     /// <summary>The simulation rows are read from.</summary>
     public Simulation Sim { get; }
@@ -136,7 +151,7 @@ public sealed class FirmsTable
             return alive.Length;
         }
         var end = EndAfter(alive, fromSlot, limit, out var rows);
-        var first = _firmId.Count;
+        var first = Buffer.RowCount;
         Buffer.EnsureCapacity(first + rows);
         foreach (var column in Buffer.Columns)
         {
@@ -222,47 +237,35 @@ public sealed class FirmsTable
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Copies the firms of slots [from, from + n) into the reserved rows from <paramref name="row"/> on, column by column.</summary>
     private void CopyRun(int from, int n, int row)
     {
-        var f = Sim.Firms;
-        _step.Items.AsSpan(row, n).Fill(Sim.Step - 1);
-        var ids = _firmId.Items.AsSpan(row, n);
-        for (var k = 0; k < ids.Length; k++)
+        for (var c = 0; c < _copiers.Length; c++)
         {
-            ids[k] = from + k;
+            _copiers[c](this, _buffers[c], from, n, row);
         }
-        f.Province.AsSpan(from, n).CopyTo(_province.Items.AsSpan(row, n));
-        Widen(f.Industry.AsSpan(from, n), _industry.Items.AsSpan(row, n));
-        var stateOwned = f.StateOwned.AsSpan(from, n);
-        var owned = _stateOwned.Items.AsSpan(row, n);
-        for (var k = 0; k < owned.Length; k++)
+    }
+
+    private static Span<int> Ints(ColumnBuffer column, int row, int n) => ((ColumnBuffer<int>)column).Items.AsSpan(row, n);
+
+    private static Span<double> Doubles(ColumnBuffer column, int row, int n) => ((ColumnBuffer<double>)column).Items.AsSpan(row, n);
+
+    private static Span<bool> Bools(ColumnBuffer column, int row, int n) => ((ColumnBuffer<bool>)column).Items.AsSpan(row, n);
+
+    private static void Sequence(int from, Span<int> to)
+    {
+        for (var k = 0; k < to.Length; k++)
         {
-            owned[k] = stateOwned[k] != 0;
+            to[k] = from + k;
         }
-        Widen(f.Age.AsSpan(from, n), _age.Items.AsSpan(row, n));
-        f.Capacity.AsSpan(from, n).CopyTo(_capacity.Items.AsSpan(row, n));
-        f.Output.AsSpan(from, n).CopyTo(_output.Items.AsSpan(row, n));
-        f.Sales.AsSpan(from, n).CopyTo(_sales.Items.AsSpan(row, n));
-        f.Inventory.AsSpan(from, n).CopyTo(_inventory.Items.AsSpan(row, n));
-        f.Price.AsSpan(from, n).CopyTo(_price.Items.AsSpan(row, n));
-        var unitCost = _unitCost.Items.AsSpan(row, n);
-        for (var k = 0; k < unitCost.Length; k++)
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void UnitCosts(int from, Span<double> to)
+    {
+        for (var k = 0; k < to.Length; k++)
         {
-            unitCost[k] = Sim.UnitCost(from + k);
-        }
-        f.Markup.AsSpan(from, n).CopyTo(_markup.Items.AsSpan(row, n));
-        f.Cash.AsSpan(from, n).CopyTo(_cash.Items.AsSpan(row, n));
-        f.Debt.AsSpan(from, n).CopyTo(_debt.Items.AsSpan(row, n));
-        f.Profit.AsSpan(from, n).CopyTo(_profit.Items.AsSpan(row, n));
-        Widen(f.Bailouts.AsSpan(from, n), _bailouts.Items.AsSpan(row, n));
-        var negative = f.NegativeEquityQuarters.AsSpan(from, n);
-        Widen(negative, _negativeQuarters.Items.AsSpan(row, n));
-        var zombieQuarters = Sim.Config.EntryExit.ZombieQuarters;
-        var zombie = _zombie.Items.AsSpan(row, n);
-        for (var k = 0; k < zombie.Length; k++)
-        {
-            zombie[k] = negative[k] >= zombieQuarters;
+            to[k] = Sim.UnitCost(from + k);
         }
     }
 
@@ -284,12 +287,28 @@ public sealed class FirmsTable
         }
     }
 
-    /// <summary>A sample of the firms: row by row, each alive slot tested against the sampling hash.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NonZero(ReadOnlySpan<byte> from, Span<bool> to)
+    {
+        for (var k = 0; k < from.Length; k++)
+        {
+            to[k] = from[k] != 0;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AtLeast(ReadOnlySpan<short> from, int threshold, Span<bool> to)
+    {
+        for (var k = 0; k < from.Length; k++)
+        {
+            to[k] = from[k] >= threshold;
+        }
+    }
+
+    /// <summary>A sample of the firms: slot by slot, each alive slot tested against the sampling hash and copied as a run of one.</summary>
     private int AppendSampled(int fromSlot, int maxRows, int cap)
     {
         var f = Sim.Firms;
-        var step = Sim.Step - 1;
-        var zombieQuarters = Sim.Config.EntryExit.ZombieQuarters;
         var rows = 0;
         var i = fromSlot;
         for (; i < f.Count && rows < maxRows; i++)
@@ -304,26 +323,12 @@ public sealed class FirmsTable
             }
             _selected++;
             rows++;
-            var unitCost = Sim.UnitCost(i);
-            _step.Add(step);
-            _firmId.Add(i);
-            _province.Add(f.Province[i]);
-            _industry.Add(f.Industry[i]);
-            _stateOwned.Add(f.StateOwned[i] != 0);
-            _age.Add(f.Age[i]);
-            _capacity.Add(f.Capacity[i]);
-            _output.Add(f.Output[i]);
-            _sales.Add(f.Sales[i]);
-            _inventory.Add(f.Inventory[i]);
-            _price.Add(f.Price[i]);
-            _unitCost.Add(unitCost);
-            _markup.Add(f.Markup[i]);
-            _cash.Add(f.Cash[i]);
-            _debt.Add(f.Debt[i]);
-            _profit.Add(f.Profit[i]);
-            _bailouts.Add(f.Bailouts[i]);
-            _negativeQuarters.Add(f.NegativeEquityQuarters[i]);
-            _zombie.Add(f.NegativeEquityQuarters[i] >= zombieQuarters);
+            var row = _buffers[0].Count;
+            foreach (var column in _buffers)
+            {
+                Reserve(column, 1);
+            }
+            CopyRun(i, 1, row);
         }
         return i;
     }

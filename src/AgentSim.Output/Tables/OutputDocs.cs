@@ -39,7 +39,10 @@ public static class OutputDocs
             "so the same slots are followed across snapshots. `province` and `industry` are dictionary-encoded string " +
             "columns (each name stored once per row group): every reader returns plain strings, and pandas gives " +
             "categoricals with `pd.read_parquet(path, read_dictionary=[\"province\", \"industry\"])` (pyarrow engine). " +
-            "A full snapshot takes about 79 bytes per firm on disk.",
+            "A full snapshot takes about 79 bytes per firm on disk. With `output.firms_columns` set (e.g. " +
+            "`[capacity, output, price]`) only those columns are written, after `step` and `firm_id`, in the order " +
+            "below; a snapshot's cost in time and disk is about proportional to its columns, so a full snapshot of a " +
+            "large run with the columns an analysis needs costs a fraction of one with all of them.",
     };
 
     /// <summary>The full text of docs/outputs.md.</summary>

@@ -427,6 +427,25 @@ public class BadConfigTests
     }
 
     [Fact]
+    public void UnknownFirmColumn_NamesTheColumns_AndSuggestsTheNearest()
+    {
+        var ex = Fails("output:\n  firms_every: 4\n  firms_columns: [capacity, pirce]\n");
+
+        Assert.Equal("output.firms_columns[1]", ex.KeyPath);
+        Assert.StartsWith("configs/bad.yaml:3:29: output.firms_columns[1]: unknown column 'pirce' (firms.parquet has: step, firm_id, province,", ex.Message);
+        Assert.Equal("price", ex.Suggestion);
+    }
+
+    [Fact]
+    public void DuplicateFirmColumn()
+    {
+        var ex = Fails("output:\n  firms_columns: [cash, debt, cash]\n");
+
+        Assert.Equal("output.firms_columns[2]", ex.KeyPath);
+        Assert.Contains("column 'cash' is listed twice (also output.firms_columns[0])", ex.Message);
+    }
+
+    [Fact]
     public void DeepNesting_IsRejected()
     {
         var deep = string.Concat(Enumerable.Repeat("[", 10_000)) + string.Concat(Enumerable.Repeat("]", 10_000));

@@ -59,6 +59,53 @@ public sealed class FirmsSnapshotTests : IDisposable
         Assert.Equal(alive.Select(i => (object?)i), back["firm_id"]);
     }
 
+    [Fact]
+    public void ConfigColumnNames_AreTheTablesColumns_InTheFilesOrder()
+    {
+        Assert.Equal(AgentSim.Config.OutputConfig.FirmColumnNames, FirmsTable.ColumnNames);
+        Assert.Equal(FirmsTable.ColumnNames, FirmsTable.Schema.Columns.Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData(0)]      // every alive firm, copied by runs
+    [InlineData(700)]    // a sample, copied firm by firm
+    public async Task ChosenColumns_AreWrittenAlone_InTheFilesOrder_WithTheFullSnapshotsValues(int sample)
+    {
+        var config = RunFixtures.SmallConfig(firms: 3_000, steps: 8, burnIn: 2);
+        config.Output.FirmsSample = sample;
+        using var sim = new Simulation(config, RunFixtures.Provinces, 2);
+        sim.RunBurnIn();
+        for (var q = 0; q < 4; q++)
+        {
+            sim.Advance();
+        }
+        var full = new FirmsTable(sim);
+        full.BeginSnapshot();
+        full.AppendFrom(0, int.MaxValue);
+
+        config.Output.FirmsColumns = ["cash", "industry", "zombie", "price"];   // any order; step and firm_id always
+        var chosen = new FirmsTable(sim);
+        chosen.BeginSnapshot();
+        Assert.Equal(sim.Firms.Count, chosen.AppendFrom(0, int.MaxValue));
+
+        string[] expected = ["step", "firm_id", "industry", "price", "cash", "zombie"];
+        Assert.Equal(expected, chosen.Buffer.Schema.Columns.Select(c => c.Name));
+        Assert.True(chosen.Buffer.RowCount > (sample > 0 ? sample / 2 : 2_000), "the snapshot has rows");
+        Assert.Equal(full.Buffer.RowCount, chosen.Buffer.RowCount);
+        Assert.Equal(full.Buffer.Ints("step").AsSpan().ToArray(), chosen.Buffer.Ints("step").AsSpan().ToArray());
+        Assert.Equal(full.Buffer.Ints("firm_id").AsSpan().ToArray(), chosen.Buffer.Ints("firm_id").AsSpan().ToArray());
+        Assert.Equal(full.Buffer.Categories("industry").AsSpan().ToArray(), chosen.Buffer.Categories("industry").AsSpan().ToArray());
+        Assert.Equal(full.Buffer.Doubles("price").AsSpan().ToArray(), chosen.Buffer.Doubles("price").AsSpan().ToArray());
+        Assert.Equal(full.Buffer.Doubles("cash").AsSpan().ToArray(), chosen.Buffer.Doubles("cash").AsSpan().ToArray());
+        Assert.Equal(full.Buffer.Bools("zombie").AsSpan().ToArray(), chosen.Buffer.Bools("zombie").AsSpan().ToArray());
+
+        var path = _dir.File($"chosen-{sample}.parquet");
+        await ParquetTableWriter.WriteAsync(path, chosen.Buffer);
+        var back = ParquetReadBack.ReadWithParquetSharp(path);
+        Assert.Equal(expected.Order(), back.Keys.Order());
+        Assert.Equal(full.Buffer.Categories("industry").AsSpan().ToArray().Select(s => (object?)sim.Industry.Names[s]), back["industry"]);
+    }
+
     private static void AssertRows(Simulation sim, int[] alive, TableBuffer buffer)
     {
         var f = sim.Firms;

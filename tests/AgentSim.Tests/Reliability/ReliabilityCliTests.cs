@@ -239,6 +239,7 @@ public sealed class ReliabilityCliTests : IDisposable
             ["incentives.pilot_provinces"] = "labels referring to provinces",
             ["tariffs[].industry"] = "label referring to an industry",
             ["trade_in[].industries"] = "labels referring to industries",
+            ["output.firms_columns"] = "labels referring to columns of firms.parquet, checked against them",
         };
         var strings = ConfigSchema.Parameters.Where(p => p.TypeName.Contains("string", StringComparison.Ordinal))
             .Select(p => p.KeyPath).Order().ToList();

@@ -13,6 +13,27 @@ public sealed class RunWriterTests
     private const int BurnIn = 4;
 
     [Fact]
+    public void Chosen_firm_columns_are_the_only_ones_in_the_file_and_read_back_in_DuckDB_as_in_a_full_snapshot()
+    {
+        var config = RunFixtures.SmallConfig(firms: 2_000, steps: 6, burnIn: BurnIn);
+        config.Output.FirmsEvery = 3;
+        using var all = new TempDirectory();
+        RunFixtures.Run(config, all.Path);
+        config.Output.FirmsColumns = ["profit", "province"];
+        using var chosen = new TempDirectory();
+        RunFixtures.Run(config, chosen.Path);
+
+        var full = ParquetReadBack.ReadWithDuckDb(all.File(TableNames.FileName(TableNames.Firms)));
+        var some = ParquetReadBack.ReadWithDuckDb(chosen.File(TableNames.FileName(TableNames.Firms)));
+        Assert.Equal(["step", "firm_id", "province", "profit"], some.Keys);
+        Assert.True(some["step"].Length > 1_000, "three snapshots of the firms");
+        foreach (var column in some.Keys)
+        {
+            Assert.Equal(full[column], some[column]);
+        }
+    }
+
+    [Fact]
     public void Every_table_reads_back_the_same_in_ParquetSharp_and_DuckDB_with_the_expected_rows()
     {
         var config = RunFixtures.SmallConfig(firms: 3_000, steps: Steps, burnIn: BurnIn);
