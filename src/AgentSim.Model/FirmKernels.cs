@@ -512,10 +512,12 @@ internal sealed class FirmKernels
             ref double o = ref b.Rows.Row(0);
             const int B = LaneBlock.BlockSize, R = LaneBlock.RowStride;
 
+            PrefetchPipeline(pipeline, buildRow, industryOf, alive, start, Math.Min(end, start + B));
             for (int blockStart = start; blockStart < end; blockStart += B)
             {
                 int blockEnd = Math.Min(end, blockStart + B);
                 AccountsLanes.Run(b, constants, blockStart, blockEnd, width);
+                PrefetchPipeline(pipeline, buildRow, industryOf, alive, blockEnd, Math.Min(end, blockEnd + B));
 
                 // Per-firm bookkeeping the lanes do not hold (bytes, shorts, the pipeline ring, the distress list).
                 for (int i = blockStart; i < blockEnd; i++)
@@ -544,6 +546,25 @@ internal sealed class FirmKernels
                 for (int q = 0; q < CfCount; q++) cellFlows[cell * CfCount + q] = cellSums[cell * AccountsLanes.CellSumStride + q];
             }
             k.DistressedCount[chunk] = distressed;
+        }
+    }
+
+    /// <summary>
+    /// Asks for the cache lines the firms [start, end) will add their new orders to. The orders go to one pipeline row
+    /// per industry (its build lag), so consecutive firms write to different rows, a line each, in more streams than
+    /// the hardware prefetcher follows: without this each addition waited for memory (measured at 1 M firms, one
+    /// thread: the phase took 33.0 ns a firm, 29.9 with it). Called a block ahead, the lines arrive while a block's
+    /// lanes run. A hint only:
+    /// results do not depend on it (and other hardware goes without).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchPipeline(double[] pipeline, ReadOnlySpan<int> buildRow, byte[] industryOf, byte[] alive, int start, int end)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        fixed (double* rows = pipeline)
+        {
+            for (int i = start; i < end; i++)
+                if (alive[i] != 0) System.Runtime.Intrinsics.X86.Sse.Prefetch0(rows + buildRow[industryOf[i]] + i);
         }
     }
 
