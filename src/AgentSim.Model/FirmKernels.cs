@@ -84,6 +84,7 @@ internal sealed class FirmKernels
     private readonly AccountsAndInvestment _accounts;
     private readonly Observation _observation;
     private readonly Distress _distress;
+    private readonly Entrants _entrants;
 
     public FirmKernels(Simulation sim)
     {
@@ -100,6 +101,7 @@ internal sealed class FirmKernels
         _accounts = new AccountsAndInvestment(this);
         _observation = new Observation(this);
         _distress = new Distress(this);
+        _entrants = new Entrants(this);
         Width = DefaultWidth();
         EnsureBuffers();
     }
@@ -336,6 +338,47 @@ internal sealed class FirmKernels
 
     /// <summary>Phase 9 (firm side): each chunk decides its distressed firms' rescues and exits and applies them to the firms.</summary>
     public void RunDistress(WorkerPool pool) => pool.Run(_distress, _chunks);
+
+    /// <summary>This quarter's entrants, in arrival order: slot and (province, industry) cell.</summary>
+    private int[] _entrantSlot = [], _entrantCell = [];
+
+    /// <summary>Entrants a parallel task initialises: enough that waking the workers pays.</summary>
+    internal const int EntrantsPerTask = 512;
+
+    /// <summary>Records entrant number <paramref name="index"/> of the quarter.</summary>
+    public void AddEntrant(int index, int slot, int province, int industry)
+    {
+        if (index >= _entrantSlot.Length)
+        {
+            Array.Resize(ref _entrantSlot, Math.Max(1024, 2 * index));
+            Array.Resize(ref _entrantCell, _entrantSlot.Length);
+        }
+        _entrantSlot[index] = slot;
+        _entrantCell[index] = province * _sim.Industry.Count + industry;
+    }
+
+    /// <summary>Phase 10 (firm side): the recorded entrants' state, in parallel (each writes only its own slot).</summary>
+    public void RunEntrants(WorkerPool pool, int count)
+    {
+        _entrantCount = count;
+        pool.Run(_entrants, (count + EntrantsPerTask - 1) / EntrantsPerTask);
+    }
+
+    private int _entrantCount;
+
+    private sealed class Entrants(FirmKernels k) : IChunkBody
+    {
+        public void Execute(int task)
+        {
+            int S = k._sim.Industry.Count;
+            int end = Math.Min(k._entrantCount, (task + 1) * EntrantsPerTask);
+            for (int e = task * EntrantsPerTask; e < end; e++)
+            {
+                int cell = k._entrantCell[e];
+                k._sim.InitialiseEntrant(k._entrantSlot[e], cell / S, cell % S);
+            }
+        }
+    }
 
     public void RunObservation(WorkerPool pool)
     {

@@ -209,44 +209,57 @@ public sealed partial class Simulation
         var k = _kernels;
         var f = Firms;
         var prov = Provinces;
-        var ind = Industries;
-        var cfg = Config;
-        var fb = cfg.FirmBehaviour;
         int S = Industry.Count, P = prov.Count;
         Array.Clear(prov.CellFirms);
         for (int c = 0; c < k.Chunks; c++)
             for (int cell = 0; cell < P * S; cell++)
                 prov.CellFirms[cell] += k.CellCounts[c * P * S + cell];
         if (InBurnIn) return;
+        // Slots and books in (province, industry) order, as entrants arrive; then each entrant's own state, in
+        // parallel: it reads nothing the books change and draws from a stream keyed by its slot.
+        int entrants = 0;
         for (int p = 0; p < P; p++)
             for (int s = 0; s < S; s++)
             {
-                int entrants = Entrants(p, s);
-                var icfg = cfg.Industries[s];
-                for (int e = 0; e < entrants; e++)
+                int arrivals = Entrants(p, s);
+                if (arrivals == 0) continue;
+                var (size, capex, subsidyPaid, equity, _) = EntrantTerms(p, s);
+                for (int e = 0; e < arrivals; e++)
                 {
                     int i = FreeSlots.Count > 0 ? FreeSlots.Dequeue() : f.Count++;
                     f.EnsureCapacity(f.Count, f.PipelineLength);
-                    var frng = new CounterRng((ulong)cfg.Seed, RngStreams.EntrantFirm, Step, i);
-                    double sigma = icfg.CostDispersion;
-                    var (size, capex, subsidyPaid, equity, loan) = EntrantTerms(p, s);
-                    f.ClearSlot(i);
-                    f.Province[i] = p;
-                    f.Industry[i] = (byte)s;
-                    f.Alive[i] = 1;
-                    f.StateOwned[i] = (byte)(frng.NextDouble() < icfg.StateOwnedShare ? 1 : 0);
-                    f.CostFactor[i] = Math.Exp(sigma * frng.NextGaussian() - 0.5 * sigma * sigma);
-                    f.Markup[i] = ind.Firms[s] > 0 ? ind.MarkupSum[s] / ind.Firms[s] : icfg.InitialMarkup;
-                    f.Price[i] = (1 + f.Markup[i]) * icfg.UnitCost * ind.CostIndex[s] * f.CostFactor[i];
-                    f.ExpectedDemand[i] = fb.InitialUtilisation * size;
-                    f.Cash[i] = equity + loan + subsidyPaid - capex;
-                    f.Debt[i] = loan;
-                    f.SmoothedUtilisation[i] = fb.TargetUtilisation;
-                    f.SmoothedProfitRate[i] = fb.LoanRate;
-                    f.Pipeline[f.PipelineIndex(i, Initialisation.Mod(Step + icfg.BuildLag, f.PipelineLength))] = size;
+                    k.AddEntrant(entrants++, i, p, s);
                     BookEntrant(p, s, size, capex, subsidyPaid, equity);
                 }
             }
+        k.RunEntrants(_pool, entrants);
+    }
+
+    /// <summary>An entrant's state in slot <paramref name="i"/> (cleared first): its draws come from a stream keyed by the slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void InitialiseEntrant(int i, int p, int s)
+    {
+        var f = Firms;
+        var ind = Industries;
+        var fb = Config.FirmBehaviour;
+        var icfg = Config.Industries[s];
+        var frng = new CounterRng((ulong)Config.Seed, RngStreams.EntrantFirm, Step, i);
+        double sigma = icfg.CostDispersion;
+        var (size, capex, subsidyPaid, equity, loan) = EntrantTerms(p, s);
+        f.ClearSlot(i);
+        f.Province[i] = p;
+        f.Industry[i] = (byte)s;
+        f.Alive[i] = 1;
+        f.StateOwned[i] = (byte)(frng.NextDouble() < icfg.StateOwnedShare ? 1 : 0);
+        f.CostFactor[i] = Math.Exp(sigma * frng.NextGaussian() - 0.5 * sigma * sigma);
+        f.Markup[i] = ind.Firms[s] > 0 ? ind.MarkupSum[s] / ind.Firms[s] : icfg.InitialMarkup;
+        f.Price[i] = (1 + f.Markup[i]) * icfg.UnitCost * ind.CostIndex[s] * f.CostFactor[i];
+        f.ExpectedDemand[i] = fb.InitialUtilisation * size;
+        f.Cash[i] = equity + loan + subsidyPaid - capex;
+        f.Debt[i] = loan;
+        f.SmoothedUtilisation[i] = fb.TargetUtilisation;
+        f.SmoothedProfitRate[i] = fb.LoanRate;
+        f.Pipeline[f.PipelineIndex(i, Initialisation.Mod(Step + icfg.BuildLag, f.PipelineLength))] = size;
     }
 
     /// <summary>

@@ -40,6 +40,47 @@ public sealed class PlainEngineAgreementTests
         Assert.True(soa.Industries.Entries.Sum() + soa.Industries.Exits.Sum() > 0 || soa.Provinces.Exits.Sum() > 0);
     }
 
+    [Fact]
+    public void Entrants_set_up_by_parallel_tasks_agree_with_one_thread_bit_for_bit_and_with_the_plain_engine()
+    {
+        // Enough firms that a quarter's entrants span several of the tasks that set them up in parallel.
+        var config = RunFixtures.SmallConfig(firms: 150_000, steps: 3, burnIn: 1);
+        using var two = new Simulation(config, RunFixtures.Provinces, threads: 2);
+        using var one = new Simulation(config, RunFixtures.Provinces, threads: 1);
+        using var plain = new Simulation(config, RunFixtures.Provinces, threads: 1, FirmEngine.Plain);
+        double mostEntrants = 0;
+        while (two.Step < config.Steps)
+        {
+            two.Advance();
+            one.Advance();
+            plain.Advance();
+            mostEntrants = Math.Max(mostEntrants, two.Provinces.Entries.Sum());
+            if (two.Step <= 0)
+            {
+                continue;   // the burn-in has no entrants (and its first quarter's job-loss shares are rounding noise around 0)
+            }
+            string when = $"step {two.Step - 1}";
+            CompareFields(two.Nation, plain.Nation, "nation", when);
+            CompareFields(two.Provinces, plain.Provinces, "provinces", when);
+            CompareFields(two.Industries, plain.Industries, "industries", when);
+        }
+        Assert.True(mostEntrants > FirmKernels.EntrantsPerTask, $"{mostEntrants} entrants in the busiest quarter");
+        var a = two.Firms;
+        var b = one.Firms;
+        Assert.Equal(b.Count, a.Count);
+        int n = a.Count;
+        Assert.Equal(b.Alive.AsSpan(0, n).ToArray(), a.Alive.AsSpan(0, n).ToArray());
+        Assert.Equal(b.Province.AsSpan(0, n).ToArray(), a.Province.AsSpan(0, n).ToArray());
+        Assert.Equal(b.Industry.AsSpan(0, n).ToArray(), a.Industry.AsSpan(0, n).ToArray());
+        Assert.Equal(b.StateOwned.AsSpan(0, n).ToArray(), a.StateOwned.AsSpan(0, n).ToArray());
+        foreach (var (x, y) in new[] { (b.CostFactor, a.CostFactor), (b.Markup, a.Markup), (b.Price, a.Price), (b.ExpectedDemand, a.ExpectedDemand),
+                     (b.Cash, a.Cash), (b.Debt, a.Debt), (b.Capacity, a.Capacity), (b.SmoothedUtilisation, a.SmoothedUtilisation) })
+            Assert.Equal(x.AsSpan(0, n).ToArray(), y.AsSpan(0, n).ToArray());
+        for (int ring = 0; ring < a.PipelineLength; ring++)
+            for (int i = 0; i < n; i++)
+                Assert.Equal(b.Pipeline[b.PipelineIndex(i, ring)], a.Pipeline[a.PipelineIndex(i, ring)]);
+    }
+
     private static void CompareFields(object expected, object actual, string table, string when)
     {
         foreach (var field in expected.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public))
