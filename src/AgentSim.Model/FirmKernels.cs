@@ -597,8 +597,7 @@ internal sealed class FirmKernels
     /// per industry (its build lag), so consecutive firms write to different rows, a line each, in more streams than
     /// the hardware prefetcher follows: without this each addition waited for memory (measured at 1 M firms, one
     /// thread: the phase took 33.0 ns a firm, 29.9 with it). Called a block ahead, the lines arrive while a block's
-    /// lanes run. A hint only:
-    /// results do not depend on it (and other hardware goes without).
+    /// lanes run. A hint only: results do not depend on it (and other hardware goes without).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void PrefetchPipeline(double[] pipeline, ReadOnlySpan<int> buildRow, byte[] industryOf, byte[] alive, int start, int end)

@@ -72,7 +72,7 @@ public sealed class FirmsTable
     {
         Sim = simulation;
         var columns = Selected(simulation.Config.Output);
-        Buffer = new TableBuffer(SchemaFor(simulation.Provinces.Names, simulation.Industry.Names, simulation.Config.Output), initialCapacity: 0);
+        Buffer = new TableBuffer(SchemaFor(columns, simulation.Provinces.Names, simulation.Industry.Names), initialCapacity: 0);
         _buffers = Buffer.Columns.ToArray();
         _copiers = columns.Select(c => c.Copy).ToArray();
         // A stream of its own, so the sample is unrelated to any draw the model makes with the same seed.
@@ -82,16 +82,16 @@ public sealed class FirmsTable
     /// <summary>Every column the table can hold, in the file's order (<see cref="OutputConfig.FirmColumnNames"/> names the same).</summary>
     public static IReadOnlyList<string> ColumnNames { get; } = AllColumns.Select(c => c.Spec.Name).ToArray();
 
-    /// <summary>The table layout with every column, for documentation: the province and industry categories are those of a run (<see cref="SchemaFor"/>).</summary>
+    /// <summary>The table layout with every column, for documentation; a run's (<see cref="Buffer"/>'s schema) holds the columns it writes and its province and industry names.</summary>
     public static TableSchema Schema { get; } = new(TableNames.Firms, AllColumns.Select(c => c.Spec).ToArray());
 
     /// <summary>
-    /// The layout of a run's table: the columns <c>output.firms_columns</c> selects (with step and firm_id; every column
-    /// when it is empty), in the file's order. Province and industry are category columns (the firm's province index
+    /// The layout of a run's table: the given columns (those <c>output.firms_columns</c> selects, with step and
+    /// firm_id; every column when it is empty), in the file's order. Province and industry are category columns (the firm's province index
     /// and industry index in memory, copied as they are), written as dictionary-encoded strings, so readers see the names.
     /// </summary>
-    public static TableSchema SchemaFor(IReadOnlyList<string> provinceNames, IReadOnlyList<string> industryNames, OutputConfig output) =>
-        new(TableNames.Firms, Selected(output).Select(c => c.Spec.Name switch
+    private static TableSchema SchemaFor(FirmColumn[] columns, IReadOnlyList<string> provinceNames, IReadOnlyList<string> industryNames) =>
+        new(TableNames.Firms, columns.Select(c => c.Spec.Name switch
         {
             "province" => c.Spec with { Categories = provinceNames.ToArray() },
             "industry" => c.Spec with { Categories = industryNames.ToArray() },
